@@ -1,0 +1,157 @@
+package io.github.wsgiflux.autoconfigure;
+
+import java.util.List;
+import java.util.Map;
+
+import io.github.wsgiflux.server.BoundedWsgiScheduler;
+import io.github.wsgiflux.server.HandlerMappingChain;
+import io.github.wsgiflux.server.WsgiHandlerFunction;
+import io.github.wsgiflux.server.WsgiHandlerMapping;
+import io.github.wsgiflux.server.WsgiMount;
+import io.github.wsgiflux.spi.WsgiApplication;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.scheduler.Scheduler;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.core.Ordered;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
+import org.springframework.web.reactive.resource.ResourceUrlProvider;
+
+/**
+ * Auto-configuration that serves {@link WsgiApplication} beans from the reactive web server: a bounded scheduler
+ * runs them, a dedicated handler mapping routes to them with the precedence from {@code wsgi.routing.*}.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration")
+@ConditionalOnWebApplication(type = Type.REACTIVE)
+@ConditionalOnClass({ WsgiApplication.class, RouterFunctionMapping.class })
+@ConditionalOnBooleanProperty(name = "wsgi.enabled", matchIfMissing = true)
+@ConditionalOnWsgiApplication
+@EnableConfigurationProperties(WsgiProperties.class)
+public final class WsgiAutoConfiguration {
+
+	/** The name of the scheduler bean; a user bean of that name replaces the default. */
+	public static final String SCHEDULER_BEAN_NAME = "wsgiScheduler";
+
+	/** Order of the WSGI mapping with {@code before-native}: ahead of router functions (-1), after actuator (-100). */
+	public static final int BEFORE_NATIVE_ORDER = -2;
+
+	/**
+	 * Order of the WSGI mapping with {@code after-native}: after every native mapping but the static resources
+	 * ({@code LOWEST_PRECEDENCE - 1}), which match {@code /**} and would answer 404 themselves.
+	 */
+	public static final int AFTER_NATIVE_ORDER = Ordered.LOWEST_PRECEDENCE - 2;
+
+	@Bean(name = SCHEDULER_BEAN_NAME, destroyMethod = "dispose")
+	@ConditionalOnMissingBean(name = SCHEDULER_BEAN_NAME)
+	Scheduler wsgiScheduler(WsgiProperties properties) {
+		return WsgiSchedulers.create(properties.getScheduler());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BoundedWsgiScheduler boundedWsgiScheduler(@Qualifier(SCHEDULER_BEAN_NAME) Scheduler scheduler,
+			WsgiProperties properties) {
+		WsgiProperties.Scheduler config = properties.getScheduler();
+		return new BoundedWsgiScheduler(scheduler, config.getThreadCap(), config.getQueueCapacity());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WsgiHandlerMapping wsgiHandlerMapping(ObjectProvider<WsgiMount> mounts, Map<String, WsgiApplication> applications,
+			BoundedWsgiScheduler scheduler, WsgiProperties properties,
+			ObjectProvider<ResourceUrlProvider> resourceUrlProvider) {
+		List<WsgiMount> resolved = resolveMounts(mounts, applications, properties);
+		int bufferSize = (int) Math.min(Integer.MAX_VALUE, properties.getResponse().getBufferSize().toBytes());
+		List<WsgiHandlerFunction> handlers = resolved.stream()
+			.map((mount) -> new WsgiHandlerFunction(mount, scheduler, bufferSize,
+					properties.getScheduler().getRetryAfter()))
+			.toList();
+		WsgiHandlerMapping mapping = new WsgiHandlerMapping(handlers);
+		WsgiProperties.Routing routing = properties.getRouting();
+		boolean afterNative = routing.getPrecedence() == WsgiProperties.Precedence.AFTER_NATIVE;
+		Integer order = routing.getOrder();
+		mapping.setOrder((order != null) ? order : (afterNative ? AFTER_NATIVE_ORDER : BEFORE_NATIVE_ORDER));
+		if (afterNative) {
+			mapping.setStaticResources(resourceUrlProvider.getIfAvailable());
+		}
+		return mapping;
+	}
+
+	@Bean
+	static WsgiRoutingListener wsgiRoutingListener(ObjectProvider<WsgiHandlerMapping> mapping) {
+		return new WsgiRoutingListener(mapping);
+	}
+
+	private static List<WsgiMount> resolveMounts(ObjectProvider<WsgiMount> mounts,
+			Map<String, WsgiApplication> applications, WsgiProperties properties) {
+		List<WsgiMount> declared = mounts.orderedStream().toList();
+		if (!declared.isEmpty()) {
+			return declared;
+		}
+		if (applications.size() != 1) {
+			throw new IllegalStateException("Found " + applications.size() + " WsgiApplication beans "
+					+ applications.keySet() + ": declare a WsgiMount bean for each to give it a path");
+		}
+		Map.Entry<String, WsgiApplication> only = applications.entrySet().iterator().next();
+		return List.of(new WsgiMount(properties.getRouting().getMountPath(), only.getKey(), only.getValue()));
+	}
+
+	/**
+	 * Logs the resolved routing chain once the context is refreshed, and keeps the WSGI mapping away from a
+	 * separate management port.
+	 */
+	static final class WsgiRoutingListener implements ApplicationListener<org.springframework.context.ApplicationEvent> {
+
+		private static final Log logger = LogFactory.getLog(WsgiRoutingListener.class);
+
+		private static final String MANAGEMENT_NAMESPACE = "management";
+
+		private final ObjectProvider<WsgiHandlerMapping> mapping;
+
+		WsgiRoutingListener(ObjectProvider<WsgiHandlerMapping> mapping) {
+			this.mapping = mapping;
+		}
+
+		@Override
+		public void onApplicationEvent(org.springframework.context.ApplicationEvent event) {
+			if (event instanceof WebServerInitializedEvent serverEvent
+					&& MANAGEMENT_NAMESPACE.equals(serverEvent.getApplicationContext().getServerNamespace())) {
+				WsgiHandlerMapping wsgi = this.mapping.getIfAvailable();
+				if (wsgi != null) {
+					wsgi.setManagementPort(serverEvent.getWebServer().getPort());
+				}
+			}
+			else if (event instanceof ContextRefreshedEvent refreshed) {
+				logChain(refreshed.getApplicationContext());
+			}
+		}
+
+		private void logChain(ApplicationContext context) {
+			WsgiHandlerMapping wsgi = this.mapping.getIfAvailable();
+			if (wsgi == null || !context.containsBean("wsgiHandlerMapping") && context.getBeanNamesForType(
+					WsgiHandlerMapping.class, false, false).length == 0) {
+				return;
+			}
+			if (logger.isInfoEnabled()) {
+				logger.info("WSGI routing chain: " + HandlerMappingChain.of(context.getBeansOfType(HandlerMapping.class)));
+			}
+		}
+
+	}
+
+}

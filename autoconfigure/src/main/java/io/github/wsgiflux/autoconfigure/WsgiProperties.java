@@ -1,0 +1,209 @@
+package io.github.wsgiflux.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the WSGI gateway.
+ */
+@ConfigurationProperties("wsgi")
+public class WsgiProperties {
+
+	/**
+	 * Whether to serve the WSGI application beans.
+	 */
+	private boolean enabled = true;
+
+	private final Routing routing = new Routing();
+
+	private final Scheduler scheduler = new Scheduler();
+
+	private final Response response = new Response();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Routing getRouting() {
+		return this.routing;
+	}
+
+	public Scheduler getScheduler() {
+		return this.scheduler;
+	}
+
+	public Response getResponse() {
+		return this.response;
+	}
+
+	/**
+	 * Where the WSGI application sits among the native handlers.
+	 */
+	public static class Routing {
+
+		/**
+		 * Path under which the single WsgiApplication bean is mounted; it becomes SCRIPT_NAME. Ignored when WsgiMount
+		 * beans are declared.
+		 */
+		private String mountPath = "/";
+
+		/**
+		 * Whether native handlers (router functions, controllers, static resources) are consulted before or after
+		 * the WSGI mounts.
+		 */
+		private Precedence precedence = Precedence.AFTER_NATIVE;
+
+		/**
+		 * Explicit order of the WSGI handler mapping, overriding the one implied by the precedence.
+		 */
+		private @Nullable Integer order;
+
+		public String getMountPath() {
+			return this.mountPath;
+		}
+
+		public void setMountPath(String mountPath) {
+			this.mountPath = mountPath;
+		}
+
+		public Precedence getPrecedence() {
+			return this.precedence;
+		}
+
+		public void setPrecedence(Precedence precedence) {
+			this.precedence = precedence;
+		}
+
+		public @Nullable Integer getOrder() {
+			return this.order;
+		}
+
+		public void setOrder(@Nullable Integer order) {
+			this.order = order;
+		}
+
+	}
+
+	/**
+	 * Where the WSGI mounts stand relative to the native handler mappings.
+	 */
+	public enum Precedence {
+
+		/**
+		 * After router functions, controllers and the welcome page, before static resources (which are still served
+		 * when they exist): the WSGI application gets what nothing native handles.
+		 */
+		AFTER_NATIVE,
+
+		/**
+		 * Before router functions and controllers (still after actuator endpoints): the WSGI application gets its
+		 * whole mount path.
+		 */
+		BEFORE_NATIVE
+
+	}
+
+	/**
+	 * The bounded scheduler that runs the applications.
+	 */
+	public static class Scheduler {
+
+		/**
+		 * Maximum number of requests running at once; each holds a worker thread. The default is Tomcat's default
+		 * maximum of threads, the concurrency blocking code had on a servlet container.
+		 */
+		private int threadCap = 200;
+
+		/**
+		 * Maximum number of admitted requests waiting for a worker, in total; past it, requests get 503 at once.
+		 */
+		private int queueCapacity = 100;
+
+		/**
+		 * How long an idle worker thread is kept.
+		 */
+		private Duration keepAlive = Duration.ofSeconds(60);
+
+		/**
+		 * Whether to run each request on a new virtual thread (Java 21 or later) instead of a pooled platform thread;
+		 * the thread cap still bounds how many run at once.
+		 */
+		private boolean virtualThreads;
+
+		/**
+		 * Retry-After sent with a 503 when the scheduler is full.
+		 */
+		private Duration retryAfter = Duration.ofSeconds(1);
+
+		public int getThreadCap() {
+			return this.threadCap;
+		}
+
+		public void setThreadCap(int threadCap) {
+			this.threadCap = threadCap;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		public Duration getKeepAlive() {
+			return this.keepAlive;
+		}
+
+		public void setKeepAlive(Duration keepAlive) {
+			this.keepAlive = keepAlive;
+		}
+
+		public boolean isVirtualThreads() {
+			return this.virtualThreads;
+		}
+
+		public void setVirtualThreads(boolean virtualThreads) {
+			this.virtualThreads = virtualThreads;
+		}
+
+		public Duration getRetryAfter() {
+			return this.retryAfter;
+		}
+
+		public void setRetryAfter(Duration retryAfter) {
+			this.retryAfter = retryAfter;
+		}
+
+	}
+
+	/**
+	 * How response bodies are streamed.
+	 */
+	public static class Response {
+
+		/**
+		 * Largest buffer handed to the server per write; larger chunks are split. Together with the server's demand
+		 * it bounds the memory a streaming response holds.
+		 */
+		private DataSize bufferSize = DataSize.ofKilobytes(16);
+
+		public DataSize getBufferSize() {
+			return this.bufferSize;
+		}
+
+		public void setBufferSize(DataSize bufferSize) {
+			this.bufferSize = bufferSize;
+		}
+
+	}
+
+}

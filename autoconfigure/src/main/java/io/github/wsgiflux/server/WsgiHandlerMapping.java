@@ -1,0 +1,138 @@
+package io.github.wsgiflux.server;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.server.RequestPredicate;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
+import org.springframework.web.reactive.resource.ResourceUrlProvider;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The handler mapping of the WSGI mounts: a dedicated {@link RouterFunctionMapping} with an order of its own, never a
+ * {@code RouterFunction} bean (the default mapping collects those at order -1 and would shadow every controller).
+ * Being a {@code RouterFunctionMapping}, it is listed by Spring Boot's {@code mappings} endpoint.
+ * <p>
+ * It returns no handler
+ * <ul>
+ * <li>for requests that arrive on a separate management port,</li>
+ * <li>when {@linkplain #setStaticResources deferring to static resources}, for a {@code GET} or {@code HEAD} of a
+ * static resource that exists, so that the resource mapping ordered after this one serves it.</li>
+ * </ul>
+ */
+public class WsgiHandlerMapping extends RouterFunctionMapping {
+
+	private final List<WsgiHandlerFunction> handlers;
+
+	private volatile int managementPort = -1;
+
+	private @Nullable ResourceUrlProvider staticResources;
+
+	/**
+	 * Create a mapping for the given handlers; the longest mount path wins.
+	 * @param handlers one handler per mount
+	 */
+	public WsgiHandlerMapping(List<WsgiHandlerFunction> handlers) {
+		super(routerFunction(handlers));
+		List<WsgiHandlerFunction> sorted = new ArrayList<>(handlers);
+		sorted.sort(byLongestMount());
+		this.handlers = List.copyOf(sorted);
+	}
+
+	/**
+	 * The handlers, longest mount path first.
+	 * @return the handlers
+	 */
+	public List<WsgiHandlerFunction> getHandlers() {
+		return this.handlers;
+	}
+
+	/**
+	 * Ignore requests on this local port (the actuator's separate management port).
+	 * @param managementPort the port, or -1 for none
+	 */
+	public void setManagementPort(int managementPort) {
+		this.managementPort = managementPort;
+	}
+
+	/**
+	 * Defer to static resources that exist: a {@code GET} or {@code HEAD} for which the provider resolves a resource
+	 * gets no handler here.
+	 * @param staticResources the provider of Spring's resource handlers, or {@code null} to never defer
+	 */
+	public void setStaticResources(@Nullable ResourceUrlProvider staticResources) {
+		this.staticResources = staticResources;
+	}
+
+	@Override
+	protected Mono<?> getHandlerInternal(ServerWebExchange exchange) {
+		int port = this.managementPort;
+		if (port > 0) {
+			InetSocketAddress local = exchange.getRequest().getLocalAddress();
+			if (local != null && local.getPort() == port) {
+				return Mono.empty();
+			}
+		}
+		Mono<?> handler = super.getHandlerInternal(exchange);
+		ResourceUrlProvider resources = this.staticResources;
+		HttpMethod method = exchange.getRequest().getMethod();
+		if (resources == null || (method != HttpMethod.GET && method != HttpMethod.HEAD)) {
+			return handler;
+		}
+		String lookupPath = exchange.getRequest().getPath().pathWithinApplication().value();
+		return handler.filterWhen((found) -> resources.getForUriString(lookupPath, exchange).hasElement().map((exists) -> !exists));
+	}
+
+	private static RouterFunction<ServerResponse> routerFunction(List<WsgiHandlerFunction> handlers) {
+		if (handlers.isEmpty()) {
+			throw new IllegalArgumentException("At least one WSGI mount is required");
+		}
+		List<WsgiHandlerFunction> sorted = new ArrayList<>(handlers);
+		sorted.sort(byLongestMount());
+		RouterFunction<ServerResponse> function = null;
+		for (WsgiHandlerFunction handler : sorted) {
+			RouterFunction<ServerResponse> route = RouterFunctions.route(new MountPredicate(handler.getMount()), handler);
+			function = (function != null) ? function.and(route) : route;
+		}
+		return function;
+	}
+
+	private static Comparator<WsgiHandlerFunction> byLongestMount() {
+		return Comparator.comparingInt((WsgiHandlerFunction handler) -> handler.getMount().getRawPath().length())
+			.reversed();
+	}
+
+	/**
+	 * Matches the requests at or below a mount path, compared raw (percent-encoded) at segment boundaries.
+	 */
+	private static final class MountPredicate implements RequestPredicate {
+
+		private final WsgiMount mount;
+
+		MountPredicate(WsgiMount mount) {
+			this.mount = mount;
+		}
+
+		@Override
+		public boolean test(ServerRequest request) {
+			return this.mount.matches(request.requestPath().pathWithinApplication().value());
+		}
+
+		@Override
+		public String toString() {
+			return "WSGI " + this.mount;
+		}
+
+	}
+
+}

@@ -1,0 +1,104 @@
+package io.github.wsgiflux.server;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+import io.github.wsgiflux.spi.WsgiApplication;
+
+import org.springframework.web.util.UriUtils;
+
+/**
+ * A {@link WsgiApplication} mounted at a path: requests to the path and below go to the application, with the path
+ * as {@code SCRIPT_NAME}. Declare one bean per application to host several; the longest matching path wins, as with
+ * Tornado's {@code RuleRouter}.
+ *
+ * <pre class="code">
+ * &#64;Bean
+ * WsgiMount admin(AdminApp app) {
+ *     return new WsgiMount("/admin", "admin", app);
+ * }
+ * </pre>
+ */
+public final class WsgiMount {
+
+	private final String path;
+
+	private final String rawPath;
+
+	private final String name;
+
+	private final WsgiApplication application;
+
+	/**
+	 * Mount an application.
+	 * @param path the mount path: {@code "/"} for everything, else {@code "/legacy"} (a trailing slash is ignored)
+	 * @param name a name for logs, metrics and the actuator
+	 * @param application the application
+	 */
+	public WsgiMount(String path, String name, WsgiApplication application) {
+		this.path = normalize(path);
+		this.rawPath = UriUtils.encodePath(this.path, StandardCharsets.UTF_8);
+		this.name = Objects.requireNonNull(name, "name");
+		this.application = Objects.requireNonNull(application, "application");
+	}
+
+	/**
+	 * The mount path as configured and normalized: empty for the root, else {@code "/legacy"}.
+	 * @return the path, never ending with {@code /}
+	 */
+	public String getPath() {
+		return this.path;
+	}
+
+	/**
+	 * The mount path as it appears, percent-encoded, in a request path.
+	 * @return the encoded path
+	 */
+	String getRawPath() {
+		return this.rawPath;
+	}
+
+	/**
+	 * The name of the mount.
+	 * @return the name
+	 */
+	public String getName() {
+		return this.name;
+	}
+
+	/**
+	 * The mounted application.
+	 * @return the application
+	 */
+	public WsgiApplication getApplication() {
+		return this.application;
+	}
+
+	/**
+	 * Whether a raw (percent-encoded) path within the web application lies at or below this mount.
+	 * @param rawPathWithinApplication the request path
+	 * @return whether it matches at a segment boundary
+	 */
+	boolean matches(String rawPathWithinApplication) {
+		String mount = this.rawPath;
+		return rawPathWithinApplication.startsWith(mount) && (rawPathWithinApplication.length() == mount.length()
+				|| rawPathWithinApplication.charAt(mount.length()) == '/');
+	}
+
+	@Override
+	public String toString() {
+		return (this.path.isEmpty() ? "/" : this.path) + " -> " + this.name;
+	}
+
+	private static String normalize(String path) {
+		Objects.requireNonNull(path, "path");
+		if (!path.startsWith("/")) {
+			throw new IllegalArgumentException("A WSGI mount path must start with '/': '" + path + "'");
+		}
+		if (path.indexOf('?') >= 0 || path.indexOf('#') >= 0 || path.contains("//")) {
+			throw new IllegalArgumentException("Invalid WSGI mount path '" + path + "'");
+		}
+		return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+	}
+
+}
