@@ -20,7 +20,13 @@ final class HttpProtocols {
 
 	static String protocol(ServerHttpRequest request) {
 		if (REACTOR_NETTY_PRESENT && request instanceof AbstractServerHttpRequest nativeHolder) {
-			return ReactorNetty.protocol(nativeHolder.getNativeRequest());
+			try {
+				return ReactorNetty.protocol(nativeHolder.getNativeRequest());
+			}
+			catch (IllegalStateException ex) {
+				// A mock request (tests) has no native request.
+				return HTTP_1_1;
+			}
 		}
 		return HTTP_1_1;
 	}

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -100,7 +101,7 @@ public class WsgiInput extends InputStream implements Iterable<byte[]> {
 				break;
 			}
 			byte[] buf = this.buffer;
-			int end = Math.min(this.limit, this.position + remaining);
+			int end = this.position + Math.min(this.limit - this.position, remaining);
 			int i = this.position;
 			while (i < end && buf[i] != '\n') {
 				i++;
@@ -109,7 +110,7 @@ public class WsgiInput extends InputStream implements Iterable<byte[]> {
 			int stop = newline ? i + 1 : end;
 			int n = stop - this.position;
 			if (line == null && (newline || n == remaining)) {
-				byte[] result = java.util.Arrays.copyOfRange(buf, this.position, stop);
+				byte[] result = Arrays.copyOfRange(buf, this.position, stop);
 				this.position = stop;
 				return result;
 			}

@@ -1,0 +1,18 @@
+package io.github.wsgiflux.test;
+
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+import reactor.blockhound.BlockHound;
+
+/**
+ * Installs BlockHound before any test runs: a blocking call on a Netty event loop or a Reactor non-blocking thread
+ * then fails the request that made it, and so the test.
+ */
+public class BlockHoundSessionListener implements LauncherSessionListener {
+
+	@Override
+	public void launcherSessionOpened(LauncherSession session) {
+		BlockHound.install();
+	}
+
+}
