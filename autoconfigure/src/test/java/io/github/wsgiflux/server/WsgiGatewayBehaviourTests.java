@@ -11,6 +11,7 @@ import java.util.concurrent.Flow;
 import java.util.stream.Collectors;
 
 import io.github.wsgiflux.test.Http;
+import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.RawHttp;
 import io.github.wsgiflux.test.TestWsgiApp;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  * the PEP 3333 response rules and error handling.
  */
 @SpringBootTest(classes = WsgiGatewayBehaviourTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ExtendWith(OutputCaptureExtension.class)
+@ExtendWith({ OutputCaptureExtension.class, NettyLeaks.class })
 class WsgiGatewayBehaviourTests {
 
 	@LocalServerPort

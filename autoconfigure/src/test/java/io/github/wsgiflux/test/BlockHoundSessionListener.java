@@ -5,13 +5,14 @@ import org.junit.platform.launcher.LauncherSessionListener;
 import reactor.blockhound.BlockHound;
 
 /**
- * Installs BlockHound before any test runs: a blocking call on a Netty event loop or a Reactor non-blocking thread
+ * Installs Netty leak recording and BlockHound before any test runs: a blocking call on a Netty event loop or a Reactor non-blocking thread
  * then fails the request that made it, and so the test.
  */
 public class BlockHoundSessionListener implements LauncherSessionListener {
 
 	@Override
 	public void launcherSessionOpened(LauncherSession session) {
+		NettyLeaks.install();
 		BlockHound.install();
 	}
 

@@ -1,0 +1,247 @@
+package io.github.wsgiflux.autoconfigure;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.github.wsgiflux.server.BoundedWsgiScheduler;
+import io.github.wsgiflux.server.WsgiHandlerMapping;
+import io.github.wsgiflux.server.WsgiMount;
+import io.github.wsgiflux.spi.Header;
+import io.github.wsgiflux.spi.WsgiApplication;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link WsgiAutoConfiguration}.
+ */
+class WsgiAutoConfigurationTests {
+
+	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(WebFluxAutoConfiguration.class, WsgiAutoConfiguration.class));
+
+	@Test
+	void whenNoApplicationBeanThenNothingIsRegistered() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(WsgiHandlerMapping.class)
+			.doesNotHaveBean(BoundedWsgiScheduler.class)
+			.doesNotHaveBean(WsgiAutoConfiguration.SCHEDULER_BEAN_NAME));
+	}
+
+	@Test
+	void whenApplicationBeanThenMappingAndSchedulerAreRegisteredAfterNative() {
+		this.contextRunner.withUserConfiguration(OneApp.class).run((context) -> {
+			assertThat(context).hasSingleBean(WsgiHandlerMapping.class).hasSingleBean(BoundedWsgiScheduler.class);
+			assertThat(context.getBean(WsgiHandlerMapping.class)).extracting("order")
+				.isEqualTo(Ordered.LOWEST_PRECEDENCE - 2);
+			BoundedWsgiScheduler scheduler = context.getBean(BoundedWsgiScheduler.class);
+			assertThat(scheduler.getThreadCap()).isEqualTo(200);
+			assertThat(scheduler.getQueueCapacity()).isEqualTo(100);
+		});
+	}
+
+	@Test
+	void whenApplicationBeanThenRequestsReachItThroughWebTestClient() {
+		this.contextRunner.withUserConfiguration(OneApp.class).run((context) -> {
+			WebTestClient client = WebTestClient.bindToApplicationContext(context).build();
+			client.get()
+				.uri("/anything?x=1")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectHeader()
+				.contentType("text/plain")
+				.expectBody(String.class)
+				.isEqualTo("hello /anything");
+		});
+	}
+
+	@Test
+	void whenPropertiesSetThenTheyAreBound() {
+		this.contextRunner.withUserConfiguration(OneApp.class)
+			.withPropertyValues("wsgi.scheduler.thread-cap=7", "wsgi.scheduler.queue-capacity=3",
+					"wsgi.routing.precedence=before-native", "wsgi.routing.mount-path=/legacy")
+			.run((context) -> {
+				BoundedWsgiScheduler scheduler = context.getBean(BoundedWsgiScheduler.class);
+				assertThat(scheduler.getThreadCap()).isEqualTo(7);
+				assertThat(scheduler.getQueueCapacity()).isEqualTo(3);
+				WsgiHandlerMapping mapping = context.getBean(WsgiHandlerMapping.class);
+				assertThat(mapping).extracting("order").isEqualTo(WsgiAutoConfiguration.BEFORE_NATIVE_ORDER);
+				assertThat(mapping.getHandlers().get(0).getMount().getPath()).isEqualTo("/legacy");
+			});
+	}
+
+	@Test
+	void whenOrderSetThenItOverridesThePrecedence() {
+		this.contextRunner.withUserConfiguration(OneApp.class)
+			.withPropertyValues("wsgi.routing.order=5")
+			.run((context) -> assertThat(context.getBean(WsgiHandlerMapping.class)).extracting("order").isEqualTo(5));
+	}
+
+	@Test
+	void whenEnabledPropertySetFalseThenAutoConfigurationIsSkipped() {
+		this.contextRunner.withUserConfiguration(OneApp.class)
+			.withPropertyValues("wsgi.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(WsgiHandlerMapping.class));
+	}
+
+	@Test
+	void whenNotAReactiveWebApplicationThenAutoConfigurationIsSkipped() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(WsgiAutoConfiguration.class))
+			.withUserConfiguration(OneApp.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(WsgiHandlerMapping.class));
+	}
+
+	@Test
+	void whenUserDefinesWsgiSchedulerThenItIsUsed() {
+		this.contextRunner.withUserConfiguration(OneApp.class, UserScheduler.class).run((context) -> {
+			assertThat(context.getBean(BoundedWsgiScheduler.class).getScheduler())
+				.isSameAs(context.getBean(WsgiAutoConfiguration.SCHEDULER_BEAN_NAME));
+			assertThat(context.getBean(WsgiAutoConfiguration.SCHEDULER_BEAN_NAME).toString()).contains("user-wsgi");
+		});
+	}
+
+	@Test
+	void whenUserDefinesTheMappingThenTheAutoConfiguredOneBacksOff() {
+		this.contextRunner.withUserConfiguration(OneApp.class, UserMapping.class)
+			.run((context) -> assertThat(context).getBean(WsgiHandlerMapping.class)
+				.isSameAs(context.getBean("userMapping")));
+	}
+
+	@Test
+	void whenTwoApplicationsWithoutMountsThenStartupFailsWithAClearMessage() {
+		this.contextRunner.withUserConfiguration(OneApp.class, SecondApp.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("declare a WsgiMount bean"));
+	}
+
+	@Test
+	void whenMountBeansThenTheyAreServedWithoutApplicationBeans() {
+		this.contextRunner.withUserConfiguration(Mounts.class).run((context) -> {
+			WebTestClient client = WebTestClient.bindToApplicationContext(context).build();
+			client.get().uri("/a/x").exchange().expectBody(String.class).isEqualTo("hello /x");
+		});
+	}
+
+	@Test
+	void schedulerIsDisposedWhenTheContextCloses() {
+		Scheduler[] scheduler = new Scheduler[1];
+		this.contextRunner.withUserConfiguration(OneApp.class)
+			.run((context) -> scheduler[0] = context.getBean(WsgiAutoConfiguration.SCHEDULER_BEAN_NAME,
+					Scheduler.class));
+		assertThat(scheduler[0].isDisposed()).isTrue();
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void whenVirtualThreadsEnabledOnJava21ThenRequestsRunOnVirtualThreads() {
+		this.contextRunner.withUserConfiguration(ThreadApp.class)
+			.withPropertyValues("wsgi.scheduler.virtual-threads=true")
+			.run((context) -> WebTestClient.bindToApplicationContext(context)
+				.build()
+				.get()
+				.uri("/")
+				.exchange()
+				.expectBody(String.class)
+				.value((body) -> assertThat(body).startsWith("virtual=true name=wsgi-vt-")));
+	}
+
+	@Test
+	@EnabledForJreRange(max = JRE.JAVA_20)
+	void whenVirtualThreadsEnabledOnJava17ThenStartupFailsWithAClearMessage() {
+		this.contextRunner.withUserConfiguration(OneApp.class)
+			.withPropertyValues("wsgi.scheduler.virtual-threads=true")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("needs Java 21 or later"));
+	}
+
+	static WsgiApplication hello() {
+		return (environ, start) -> {
+			start.start("200 OK", List.of(Header.of("Content-Type", "text/plain")));
+			return List.of(("hello " + environ.get("PATH_INFO")).getBytes(StandardCharsets.UTF_8));
+		};
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OneApp {
+
+		@Bean
+		WsgiApplication app() {
+			return hello();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SecondApp {
+
+		@Bean
+		WsgiApplication second() {
+			return hello();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Mounts {
+
+		@Bean
+		WsgiMount a() {
+			return new WsgiMount("/a", "a", hello());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ThreadApp {
+
+		@Bean
+		WsgiApplication app() {
+			return (environ, start) -> {
+				start.start("200 OK", List.of(Header.of("Content-Type", "text/plain")));
+				Thread thread = Thread.currentThread();
+				String text = "virtual=" + thread.toString().startsWith("VirtualThread") + " name=" + thread.getName();
+				return List.of(text.getBytes(StandardCharsets.UTF_8));
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserScheduler {
+
+		@Bean(destroyMethod = "dispose")
+		Scheduler wsgiScheduler() {
+			return Schedulers.newBoundedElastic(2, 10, "user-wsgi");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserMapping {
+
+		@Bean
+		WsgiHandlerMapping userMapping(BoundedWsgiScheduler scheduler) {
+			return new WsgiHandlerMapping(List.of(new io.github.wsgiflux.server.WsgiHandlerFunction(
+					new WsgiMount("/", "user", hello()), scheduler, 1024, java.time.Duration.ofSeconds(1))));
+		}
+
+	}
+
+}

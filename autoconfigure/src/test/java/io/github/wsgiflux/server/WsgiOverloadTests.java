@@ -1,0 +1,88 @@
+package io.github.wsgiflux.server;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.github.wsgiflux.test.Http;
+import io.github.wsgiflux.test.NettyLeaks;
+import io.github.wsgiflux.test.TestWsgiApp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A full scheduler answers 503 with Retry-After at once, and the server recovers when the load goes away.
+ */
+@ExtendWith(NettyLeaks.class)
+@SpringBootTest(classes = WsgiOverloadTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "wsgi.scheduler.thread-cap=2", "wsgi.scheduler.queue-capacity=2",
+				"wsgi.scheduler.retry-after=3s" })
+class WsgiOverloadTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	TestWsgiApp app;
+
+	@Autowired
+	BoundedWsgiScheduler scheduler;
+
+	@Test
+	void fullSchedulerAnswers503WithRetryAfterAndRecovers() throws Exception {
+		Http http = new Http(this.port);
+		this.app.gate = new CountDownLatch(1);
+		this.app.running = new CountDownLatch(2);
+		List<CompletableFuture<HttpResponse<String>>> admitted = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			admitted.add(http.client()
+				.sendAsync(HttpRequest.newBuilder(http.uri("/block")).build(), HttpResponse.BodyHandlers.ofString()));
+		}
+		assertThat(this.app.running.await(10, TimeUnit.SECONDS)).isTrue();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.scheduler.getQueuedCount() == 2);
+		assertThat(this.scheduler.getActiveCount()).isEqualTo(2);
+
+		long start = System.nanoTime();
+		HttpResponse<String> rejected = http.get("/env");
+		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		assertThat(rejected.statusCode()).isEqualTo(503);
+		assertThat(rejected.headers().firstValue("Retry-After")).hasValue("3");
+		assertThat(millis).as("503 comes at once, not after a wait").isLessThan(2000);
+		assertThat(this.scheduler.getRejectedCount()).isGreaterThanOrEqualTo(1);
+
+		this.app.gate.countDown();
+		for (CompletableFuture<HttpResponse<String>> response : admitted) {
+			assertThat(response.get(10, TimeUnit.SECONDS).body()).isEqualTo("released");
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.scheduler.getActiveCount() == 0);
+		assertThat(this.scheduler.getQueuedCount()).isZero();
+		assertThat(http.get("/env").statusCode()).isEqualTo(200);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class App {
+
+		@Bean
+		TestWsgiApp testWsgiApp() {
+			return new TestWsgiApp();
+		}
+
+	}
+
+}
