@@ -13,7 +13,11 @@ public class BlockHoundSessionListener implements LauncherSessionListener {
 	@Override
 	public void launcherSessionOpened(LauncherSession session) {
 		NettyLeaks.install();
-		BlockHound.install();
+		BlockHound.install((builder) -> builder
+			// Spring's SubscriberInputStream hands request buffers to the worker through an ArrayBlockingQueue:
+			// the event loop may wait for the queue's lock while the worker polls, a critical section of a few
+			// instructions, never I/O. Reactor allows its own queue offers the same way.
+			.allowBlockingCallsInside("org.springframework.core.io.buffer.SubscriberInputStream", "onNext"));
 	}
 
 }
