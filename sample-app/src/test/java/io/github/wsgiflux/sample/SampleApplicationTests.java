@@ -1,0 +1,120 @@
+package io.github.wsgiflux.sample;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample end to end on a real port: migrated routes are native, the rest is the legacy guestbook.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class SampleApplicationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	LegacyGuestbook guestbook;
+
+	final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	@BeforeEach
+	void checkServer() {
+		assertThat(this.port).isPositive();
+	}
+
+	@Test
+	void migratedRoutesAreServedNatively() throws Exception {
+		assertThat(get("/stats").body()).isEqualTo("native /stats (RouterFunction)");
+		assertThat(get("/about").body()).isEqualTo("native /about (@RestController)");
+	}
+
+	@Test
+	void staticPageIsServedNatively() throws Exception {
+		HttpResponse<String> response = get("/help.html");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("static resource, served natively");
+	}
+
+	@Test
+	void actuatorHealthIsUp() throws Exception {
+		assertThat(get("/actuator/health").body()).contains("\"status\":\"UP\"");
+	}
+
+	@Test
+	void formPostPersistsAndRedirectsToTheNewEntry() throws Exception {
+		HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/entries"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("author=Ada+Lovelace&message=Hello%2C+engine%21"))
+			.build());
+		assertThat(created.statusCode()).isEqualTo(303);
+		String location = created.headers().firstValue("Location").orElseThrow();
+		assertThat(location).startsWith("/entries/");
+		HttpResponse<String> entry = get(location);
+		assertThat(entry.statusCode()).isEqualTo(200);
+		assertThat(entry.body()).contains("Ada Lovelace").contains("Hello, engine!");
+		assertThat(get("/entries").body()).contains("Ada Lovelace").contains("served by the legacy WSGI application");
+	}
+
+	@Test
+	void jsonPostPersistsAndCanBeReadBack() throws Exception {
+		HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/api/entries"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"author\":\"Grace\",\"message\":\"COBOL forever\"}"))
+			.build());
+		assertThat(created.statusCode()).isEqualTo(201);
+		assertThat(created.body()).contains("\"author\":\"Grace\"");
+		assertThat(get("/api/entries").body()).contains("\"message\":\"COBOL forever\"");
+	}
+
+	@Test
+	void unknownIdGets404FromTheLegacyApp() throws Exception {
+		HttpResponse<String> response = get("/entries/999999");
+		assertThat(response.statusCode()).isEqualTo(404);
+		assertThat(response.body()).isEqualTo("no such page in the legacy guestbook");
+	}
+
+	@Test
+	void csvExportStreamsAllRowsAndClosesTheCursor() throws Exception {
+		for (int i = 0; i < 50; i++) {
+			send(HttpRequest.newBuilder(uri("/api/entries"))
+				.POST(HttpRequest.BodyPublishers.ofString("{\"author\":\"bulk" + i + "\",\"message\":\"m\"}"))
+				.build());
+		}
+		int closedBefore = this.guestbook.exportsClosed();
+		HttpResponse<String> export = get("/export.csv");
+		assertThat(export.statusCode()).isEqualTo(200);
+		assertThat(export.headers().firstValue("Transfer-Encoding")).hasValue("chunked");
+		assertThat(export.body()).startsWith("id,author,message\n");
+		for (int i = 0; i < 50; i++) {
+			assertThat(export.body()).contains("\"bulk" + i + "\"");
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.guestbook.exportsClosed() == closedBefore + 1);
+	}
+
+	HttpResponse<String> get(String path) throws IOException, InterruptedException {
+		return send(HttpRequest.newBuilder(uri(path)).build());
+	}
+
+	HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+		return this.client.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	URI uri(String path) {
+		return URI.create("http://localhost:" + this.port + path);
+	}
+
+}
