@@ -10,6 +10,7 @@ import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.WsgiApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.condition.JRE;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -17,6 +18,8 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link WsgiAutoConfiguration}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WsgiAutoConfigurationTests {
 
 	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
@@ -65,6 +69,21 @@ class WsgiAutoConfigurationTests {
 				.contentType("text/plain")
 				.expectBody(String.class)
 				.isEqualTo("hello /anything");
+		});
+	}
+
+	@Test
+	void routingChainIsLoggedOnceAtStartupInDispatchOrder(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(OneApp.class).run((context) -> {
+			String line = output.getOut()
+				.lines()
+				.filter((candidate) -> candidate.contains("WSGI routing chain: "))
+				.findFirst()
+				.orElseThrow();
+			assertThat(line).containsSubsequence("routerFunctionMapping (RouterFunctionMapping, order -1)",
+					"requestMappingHandlerMapping (RequestMappingHandlerMapping, order 0)",
+					"wsgiHandlerMapping (WsgiHandlerMapping, order 2147483645): WSGI / -> app",
+					"resourceHandlerMapping (SimpleUrlHandlerMapping, order 2147483646): /webjars/**");
 		});
 	}
 
