@@ -5,13 +5,18 @@ import java.util.Map;
 
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.github.wsgiflux.server.HandlerMappingChain;
+import io.github.wsgiflux.server.WsgiAccessLog;
 import io.github.wsgiflux.server.WsgiHandlerFunction;
 import io.github.wsgiflux.server.WsgiHandlerMapping;
+import io.github.wsgiflux.server.WsgiHandlerSettings;
 import io.github.wsgiflux.server.WsgiMount;
+import io.github.wsgiflux.server.WsgiRequestObserver;
+import io.github.wsgiflux.server.WsgiSchedulerCustomizer;
 import io.github.wsgiflux.spi.WsgiApplication;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -30,6 +35,7 @@ import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.Ordered;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.resource.ResourceUrlProvider;
 
 /**
@@ -46,6 +52,9 @@ public final class WsgiAutoConfiguration {
 
 	/** The name of the scheduler bean; a user bean of that name replaces the default. */
 	public static final String SCHEDULER_BEAN_NAME = "wsgiScheduler";
+
+	/** The name of the scheduler that fires timeouts. */
+	public static final String TIMER_BEAN_NAME = "wsgiTimer";
 
 	/** Order of the WSGI mapping with {@code before-native}: ahead of router functions (-1), after actuator (-100). */
 	public static final int BEFORE_NATIVE_ORDER = -2;
@@ -65,21 +74,38 @@ public final class WsgiAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	BoundedWsgiScheduler boundedWsgiScheduler(@Qualifier(SCHEDULER_BEAN_NAME) Scheduler scheduler,
-			WsgiProperties properties) {
+			ObjectProvider<WsgiSchedulerCustomizer> customizers, WsgiProperties properties) {
+		Scheduler customized = scheduler;
+		for (WsgiSchedulerCustomizer customizer : customizers.orderedStream().toList()) {
+			customized = customizer.customize(customized);
+		}
 		WsgiProperties.Scheduler config = properties.getScheduler();
-		return new BoundedWsgiScheduler(scheduler, config.getThreadCap(), config.getQueueCapacity());
+		return new BoundedWsgiScheduler(customized, config.getThreadCap(), config.getQueueCapacity());
+	}
+
+	/** Fires request and queue timeouts; a daemon thread created on first use. */
+	@Bean(name = TIMER_BEAN_NAME, destroyMethod = "dispose")
+	@ConditionalOnMissingBean(name = TIMER_BEAN_NAME)
+	Scheduler wsgiTimer() {
+		return Schedulers.newSingle("wsgi-timeout", true);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("wsgi.access-log.enabled")
+	WsgiAccessLog wsgiAccessLog() {
+		return new WsgiAccessLog();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	WsgiHandlerMapping wsgiHandlerMapping(ObjectProvider<WsgiMount> mounts, Map<String, WsgiApplication> applications,
 			BoundedWsgiScheduler scheduler, WsgiProperties properties,
+			@Qualifier(TIMER_BEAN_NAME) Scheduler timer, ObjectProvider<WsgiRequestObserver> observers,
 			ObjectProvider<ResourceUrlProvider> resourceUrlProvider) {
 		List<WsgiMount> resolved = resolveMounts(mounts, applications, properties);
-		int bufferSize = (int) Math.min(Integer.MAX_VALUE, properties.getResponse().getBufferSize().toBytes());
+		WsgiHandlerSettings settings = settings(properties, timer, observers);
 		List<WsgiHandlerFunction> handlers = resolved.stream()
-			.map((mount) -> new WsgiHandlerFunction(mount, scheduler, bufferSize,
-					properties.getScheduler().getRetryAfter()))
+			.map((mount) -> new WsgiHandlerFunction(mount, scheduler, settings))
 			.toList();
 		WsgiHandlerMapping mapping = new WsgiHandlerMapping(handlers);
 		WsgiProperties.Routing routing = properties.getRouting();
@@ -95,6 +121,17 @@ public final class WsgiAutoConfiguration {
 	@Bean
 	static WsgiRoutingListener wsgiRoutingListener(ObjectProvider<WsgiHandlerMapping> mapping) {
 		return new WsgiRoutingListener(mapping);
+	}
+
+	private static WsgiHandlerSettings settings(WsgiProperties properties, Scheduler timer,
+			ObjectProvider<WsgiRequestObserver> observers) {
+		int bufferSize = (int) Math.min(Integer.MAX_VALUE, properties.getResponse().getBufferSize().toBytes());
+		DataSize maxBodySize = properties.getRequest().getMaxBodySize();
+		WsgiRequestObserver observer = observers.orderedStream()
+			.reduce(WsgiRequestObserver.NONE, WsgiRequestObserver::andThen);
+		return new WsgiHandlerSettings(bufferSize, properties.getScheduler().getRetryAfter(),
+				properties.getRequest().getTimeout(), properties.getScheduler().getQueueTimeout(),
+				(maxBodySize != null) ? maxBodySize.toBytes() : -1, timer, observer);
 	}
 
 	private static List<WsgiMount> resolveMounts(ObjectProvider<WsgiMount> mounts,

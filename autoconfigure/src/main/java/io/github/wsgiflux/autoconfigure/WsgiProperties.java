@@ -24,6 +24,10 @@ public class WsgiProperties {
 
 	private final Response response = new Response();
 
+	private final Request request = new Request();
+
+	private final AccessLog accessLog = new AccessLog();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -42,6 +46,14 @@ public class WsgiProperties {
 
 	public Response getResponse() {
 		return this.response;
+	}
+
+	public Request getRequest() {
+		return this.request;
+	}
+
+	public AccessLog getAccessLog() {
+		return this.accessLog;
 	}
 
 	/**
@@ -143,6 +155,11 @@ public class WsgiProperties {
 		 */
 		private Duration retryAfter = Duration.ofSeconds(1);
 
+		/**
+		 * How long an admitted request may wait for a worker before it gets 503. Unset for no limit.
+		 */
+		private @Nullable Duration queueTimeout;
+
 		public int getThreadCap() {
 			return this.threadCap;
 		}
@@ -183,6 +200,14 @@ public class WsgiProperties {
 			this.retryAfter = retryAfter;
 		}
 
+		public @Nullable Duration getQueueTimeout() {
+			return this.queueTimeout;
+		}
+
+		public void setQueueTimeout(@Nullable Duration queueTimeout) {
+			this.queueTimeout = queueTimeout;
+		}
+
 	}
 
 	/**
@@ -202,6 +227,62 @@ public class WsgiProperties {
 
 		public void setBufferSize(DataSize bufferSize) {
 			this.bufferSize = bufferSize;
+		}
+
+	}
+
+	/**
+	 * Limits on each request.
+	 */
+	public static class Request {
+
+		/**
+		 * How long the application may run on one request; past it the request gets 504 (or its connection is
+		 * aborted if the response started) and the worker thread is interrupted. Unset for no limit, as long
+		 * streaming responses need.
+		 */
+		private @Nullable Duration timeout;
+
+		/**
+		 * Largest request body accepted: a larger declared Content-Length gets 413 before the application runs, a
+		 * chunked body that grows past it fails the read. Unset for no limit (bodies are streamed, never buffered).
+		 */
+		private @Nullable DataSize maxBodySize;
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public @Nullable DataSize getMaxBodySize() {
+			return this.maxBodySize;
+		}
+
+		public void setMaxBodySize(@Nullable DataSize maxBodySize) {
+			this.maxBodySize = maxBodySize;
+		}
+
+	}
+
+	/**
+	 * The access log.
+	 */
+	public static class AccessLog {
+
+		/**
+		 * Whether to log one line per WSGI request on the logger 'wsgi.access'.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

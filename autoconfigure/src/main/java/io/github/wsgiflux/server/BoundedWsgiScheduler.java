@@ -30,6 +30,10 @@ public final class BoundedWsgiScheduler {
 
 	private final LongAdder completed = new LongAdder();
 
+	private final LongAdder timedOut = new LongAdder();
+
+	private final LongAdder queueTimedOut = new LongAdder();
+
 	/**
 	 * Create an instance.
 	 * @param scheduler the scheduler whose workers run the applications
@@ -137,6 +141,30 @@ public final class BoundedWsgiScheduler {
 	 */
 	public long getCompletedCount() {
 		return this.completed.sum();
+	}
+
+	/**
+	 * Requests that ran past their timeout since start (answered 504 or aborted).
+	 * @return the count
+	 */
+	public long getTimedOutCount() {
+		return this.timedOut.sum();
+	}
+
+	/**
+	 * Requests that waited past the queue timeout since start (answered 503).
+	 * @return the count
+	 */
+	public long getQueueTimedOutCount() {
+		return this.queueTimedOut.sum();
+	}
+
+	void recordTimeout() {
+		this.timedOut.increment();
+	}
+
+	void recordQueueTimeout() {
+		this.queueTimedOut.increment();
 	}
 
 }

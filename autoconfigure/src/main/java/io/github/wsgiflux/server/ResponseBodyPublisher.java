@@ -43,6 +43,12 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 	/** Set when the subscriber cancelled, or nobody will ever subscribe. */
 	private volatile boolean cancelled;
 
+	/** Set by {@link #abort} from another thread (a timeout): the body ends with this error. */
+	private volatile @Nullable Throwable abortCause;
+
+	/** Whether a terminal signal was sent; guarded by {@code this}, which serializes the signals. */
+	private boolean terminated;
+
 	ResponseBodyPublisher(DataBufferFactory bufferFactory, int bufferSize, Thread producer) {
 		this.bufferFactory = bufferFactory;
 		this.bufferSize = bufferSize;
@@ -57,6 +63,10 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 		}
 		subscriber.onSubscribe(this);
 		this.ready = true;
+		Throwable cause = this.abortCause;
+		if (cause != null) {
+			signalError(cause);
+		}
 		LockSupport.unpark(this.producer);
 	}
 
@@ -86,6 +96,18 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 	}
 
 	/**
+	 * End the body with an error from a thread other than the producer's (a timeout): the connection is aborted at
+	 * once, and the producer's next write fails.
+	 */
+	void abort(Throwable cause) {
+		this.abortCause = cause;
+		if (this.ready) {
+			signalError(cause);
+		}
+		LockSupport.unpark(this.producer);
+	}
+
+	/**
 	 * Send bytes; blocks until the subscriber wants them.
 	 * @throws IOException when the client went away, or the worker was interrupted
 	 */
@@ -97,7 +119,12 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 			int n = Math.min(end - position, this.bufferSize);
 			DataBuffer buffer = this.bufferFactory.wrap(ByteBuffer.wrap(data, position, n));
 			this.demand.decrementAndGet();
-			subscriber().onNext(buffer);
+			synchronized (this) {
+				if (this.terminated) {
+					throw new ClientAbortException();
+				}
+				subscriber().onNext(buffer);
+			}
 			position += n;
 		}
 	}
@@ -108,7 +135,13 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 	 */
 	void complete() throws IOException {
 		awaitSubscription();
-		subscriber().onComplete();
+		synchronized (this) {
+			if (this.terminated) {
+				throw new ClientAbortException();
+			}
+			this.terminated = true;
+			subscriber().onComplete();
+		}
 	}
 
 	/**
@@ -117,10 +150,17 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 	void error(Throwable failure) {
 		try {
 			awaitSubscription();
-			subscriber().onError(failure);
+			signalError(failure);
 		}
 		catch (IOException ex) {
 			// Nobody is listening any more: nothing to abort.
+		}
+	}
+
+	private synchronized void signalError(Throwable failure) {
+		if (!this.terminated) {
+			this.terminated = true;
+			subscriber().onError(failure);
 		}
 	}
 
@@ -136,7 +176,7 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 		while (!this.ready) {
 			park();
 		}
-		if (this.cancelled) {
+		if (this.cancelled || this.abortCause != null) {
 			throw new ClientAbortException();
 		}
 	}
@@ -145,13 +185,13 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 		while (this.demand.get() == 0 || !this.ready) {
 			park();
 		}
-		if (this.cancelled) {
+		if (this.cancelled || this.abortCause != null) {
 			throw new ClientAbortException();
 		}
 	}
 
 	private void park() throws IOException {
-		if (this.cancelled) {
+		if (this.cancelled || this.abortCause != null) {
 			throw new ClientAbortException();
 		}
 		LockSupport.park(this);
@@ -167,6 +207,24 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 
 		ClientAbortException() {
 			super("The client closed the connection", null);
+		}
+
+		@Override
+		public synchronized Throwable fillInStackTrace() {
+			return this;
+		}
+
+	}
+
+	/**
+	 * Ends a response body whose connection must be aborted (the application failed or timed out after the headers
+	 * were sent). Stackless: the gateway logged the cause already. Its name must not look like a lost client to
+	 * Spring ({@code DisconnectedClientHelper}), which would complete the response normally instead of aborting it.
+	 */
+	static final class ResponseAbortException extends IOException {
+
+		ResponseAbortException(String message) {
+			super(message, null);
 		}
 
 		@Override

@@ -1,20 +1,27 @@
 package io.github.wsgiflux.server;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.wsgiflux.server.ResponseBodyPublisher.ClientAbortException;
+import io.github.wsgiflux.server.WsgiRequestRecord.Outcome;
 import io.github.wsgiflux.spi.BodyWriter;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.StartResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -28,12 +35,26 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * Status and headers are published to WebFlux when the first non-empty chunk, the first {@code write} or the end of
  * the body arrives (PEP 3333). A body known to hold at most one chunk (a collection) is sent with a
  * {@code Content-Length}; any other body is streamed with backpressure.
+ * <p>
+ * A request is settled exactly once, by the worker or by a timeout: {@link #state} moves from queued to running to
+ * done, or from queued to expired (queue timeout, 503), or from running to timed out (504 or an aborted connection,
+ * and the worker is interrupted).
  */
 final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 
 	private static final Log logger = LogFactory.getLog(WsgiCall.class);
 
 	private static final byte[] EMPTY = new byte[0];
+
+	private static final int QUEUED = 0;
+
+	private static final int RUNNING = 1;
+
+	private static final int DONE = 2;
+
+	private static final int EXPIRED = 3;
+
+	private static final int TIMED_OUT = 4;
 
 	private final WsgiHandlerFunction handler;
 
@@ -51,9 +72,16 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 
 	private final MonoSink<ServerResponse> sink;
 
-	private @Nullable ResponseHead started;
+	private final long arrivalNanos = System.nanoTime();
 
-	private boolean committed;
+	private final AtomicInteger state = new AtomicInteger(QUEUED);
+
+	/** Whether a response was handed to WebFlux; whoever sets it decides the status. */
+	private final AtomicBoolean published = new AtomicBoolean();
+
+	private final AtomicBoolean recorded = new AtomicBoolean();
+
+	private @Nullable ResponseHead started;
 
 	/** Whether the whole response, body included, was published at once. */
 	private boolean whole;
@@ -62,9 +90,17 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 
 	private long bytesSent;
 
+	private long startNanos;
+
 	private volatile boolean cancelled;
 
 	private volatile @Nullable ResponseBodyPublisher publishedBody;
+
+	private volatile @Nullable Thread worker;
+
+	private volatile boolean interruptDelivered;
+
+	private volatile @Nullable Disposable timer;
 
 	WsgiCall(WsgiHandlerFunction handler, Map<String, Object> environ, String method, String path,
 			RequestBodyStream input, WsgiErrorsWriter errors, DataBufferFactory bufferFactory,
@@ -79,8 +115,36 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 		this.sink = sink;
 	}
 
+	/**
+	 * The request was admitted: start the queue timeout, if any.
+	 */
+	void admitted() {
+		Duration queueTimeout = this.handler.getSettings().queueTimeout();
+		Scheduler timer = this.handler.getSettings().timer();
+		if (queueTimeout != null && timer != null) {
+			this.timer = timer.schedule(this::queueTimeout, queueTimeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/**
+	 * The scheduler was full.
+	 */
+	void rejected() {
+		this.state.set(DONE);
+		this.input.release();
+		this.published.set(true);
+		this.sink.success(this.handler.serviceUnavailable());
+		record(503, Outcome.REJECTED);
+	}
+
 	@Override
 	public void run() {
+		if (!this.state.compareAndSet(QUEUED, RUNNING)) {
+			return;
+		}
+		this.worker = Thread.currentThread();
+		this.startNanos = System.nanoTime();
+		startRequestTimer();
 		Iterable<byte[]> result = null;
 		try {
 			result = this.handler.getMount().getApplication().call(this.environ, this);
@@ -88,6 +152,7 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 				throw new IllegalStateException("The application returned null instead of a body iterable");
 			}
 			respond(result);
+			record(requireStarted().status.value(), this.cancelled ? Outcome.CLIENT_GONE : Outcome.SUCCESS);
 		}
 		catch (Throwable ex) {
 			fail(ex);
@@ -96,6 +161,8 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 			close(result);
 			this.input.release();
 			this.errors.flush();
+			stopTimer();
+			endRunning();
 		}
 	}
 
@@ -108,12 +175,18 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 		if (current != null) {
 			current.abandon();
 		}
+		if (this.state.compareAndSet(QUEUED, DONE)) {
+			// Never started: the worker that picks the task up skips it.
+			stopTimer();
+			this.input.release();
+			record(0, Outcome.CLIENT_GONE);
+		}
 	}
 
 	@Override
 	public BodyWriter start(String status, List<Header> headers, @Nullable Throwable excInfo) throws Exception {
 		if (excInfo != null) {
-			if (this.committed) {
+			if (this.published.get()) {
 				// PEP 3333: too late to replace the response, re-raise the application's error.
 				throw (excInfo instanceof Exception exception) ? exception : new Exception(excInfo);
 			}
@@ -137,10 +210,10 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 	}
 
 	private void respond(Iterable<byte[]> result) throws Exception {
-		if (!this.committed && result instanceof Collection<?> collection && collection.size() <= 1) {
+		if (!this.published.get() && result instanceof Collection<?> collection && collection.size() <= 1) {
 			Iterator<byte[]> iterator = result.iterator();
 			byte[] only = iterator.hasNext() ? chunk(iterator.next()) : EMPTY;
-			if (!this.committed) {
+			if (!this.published.get()) {
 				commitWhole(only);
 				return;
 			}
@@ -165,7 +238,7 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 	}
 
 	private void send(byte[] chunk) throws IOException {
-		if (!this.committed) {
+		if (!this.published.get()) {
 			commitStreaming();
 		}
 		else if (this.whole) {
@@ -183,7 +256,7 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 	}
 
 	private void finish() throws IOException {
-		if (!this.committed) {
+		if (!this.published.get()) {
 			commitWhole(EMPTY);
 			return;
 		}
@@ -198,7 +271,7 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 		}
 	}
 
-	private void commitWhole(byte[] bytes) {
+	private void commitWhole(byte[] bytes) throws IOException {
 		ResponseHead head = requireStarted();
 		boolean allowsBody = head.allowsBody();
 		if (!allowsBody && bytes.length > 0) {
@@ -214,20 +287,27 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 		@Nullable Mono<DataBuffer> content = (bytes.length == 0 || isHead()) ? null
 				: Mono.just(this.bufferFactory.wrap(bytes));
 		this.whole = true;
+		this.bytesSent = bytes.length;
 		publish(new WsgiServerResponse(head.status, head.headers, addLength, content, null), null);
 	}
 
-	private void commitStreaming() {
+	private void commitStreaming() throws IOException {
 		ResponseHead head = requireStarted();
 		ResponseBodyPublisher publisher = (isHead() || !head.allowsBody()) ? null
-				: new ResponseBodyPublisher(this.bufferFactory, this.handler.getBufferSize(), Thread.currentThread());
+				: new ResponseBodyPublisher(this.bufferFactory, this.handler.getSettings().bufferSize(),
+						Thread.currentThread());
 		this.body = publisher;
 		publish(new WsgiServerResponse(head.status, head.headers, -1, publisher,
 				(publisher != null) ? publisher::abandon : null), publisher);
 	}
 
-	private void publish(ServerResponse response, @Nullable ResponseBodyPublisher publisher) {
-		this.committed = true;
+	/**
+	 * Hand the response to WebFlux, unless a timeout already answered the request.
+	 */
+	private void publish(ServerResponse response, @Nullable ResponseBodyPublisher publisher) throws IOException {
+		if (!this.published.compareAndSet(false, true)) {
+			throw new ClientAbortException();
+		}
 		this.publishedBody = publisher;
 		this.sink.success(response);
 		if (this.cancelled && publisher != null) {
@@ -236,15 +316,25 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 	}
 
 	private void fail(Throwable ex) {
-		if (ex instanceof ClientAbortException) {
+		if (this.state.get() == TIMED_OUT) {
 			if (logger.isDebugEnabled()) {
-				logger.debug("Client went away during " + describe());
+				logger.debug("WSGI application ended after the timeout of " + describe() + ": " + ex);
 			}
 			return;
 		}
-		if (!this.committed) {
-			if (this.cancelled) {
-				logger.debug("WSGI application failed on " + describe() + " after the client went away", ex);
+		if (ex instanceof ClientAbortException || (this.cancelled && !this.published.get())) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Client went away during " + describe());
+			}
+			record(0, Outcome.CLIENT_GONE);
+			return;
+		}
+		RequestBodyTooLargeException tooLarge = findCause(ex, RequestBodyTooLargeException.class);
+		if (this.published.compareAndSet(false, true)) {
+			if (tooLarge != null) {
+				logger.info("Request body too large on " + describe() + ": " + tooLarge.getMessage());
+				this.sink.success(this.handler.payloadTooLarge());
+				record(413, Outcome.BAD_REQUEST);
 				return;
 			}
 			if (ex instanceof InvalidResponseException) {
@@ -254,19 +344,110 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 				logger.error("WSGI application failed on " + describe(), ex);
 			}
 			this.body = null;
-			publish(this.handler.internalServerError(), null);
+			this.sink.success(this.handler.internalServerError());
+			record(500, Outcome.APPLICATION_ERROR);
 			return;
 		}
 		ResponseBodyPublisher current = this.body;
-		if (ex instanceof InvalidResponseException) {
-			logger.error("Invalid WSGI response on " + describe() + ", aborting the connection: " + ex.getMessage());
+		if (ex instanceof InvalidResponseException || tooLarge != null) {
+			logger.error("Invalid WSGI response on " + describe() + ", aborting the connection: "
+					+ ((tooLarge != null) ? tooLarge.getMessage() : ex.getMessage()));
 		}
 		else {
 			logger.error("WSGI application failed on " + describe() + " after the response started; aborting the "
 					+ "connection", ex);
 		}
 		if (current != null) {
-			current.error(ex);
+			current.error(new ResponseBodyPublisher.ResponseAbortException("WSGI response aborted after its headers were sent: "
+					+ ex));
+		}
+		record((this.started != null) ? this.started.status.value() : 0, Outcome.ABORTED);
+	}
+
+	private void startRequestTimer() {
+		Disposable queueTimer = this.timer;
+		if (queueTimer != null) {
+			queueTimer.dispose();
+		}
+		Duration timeout = this.handler.getSettings().requestTimeout();
+		Scheduler timer = this.handler.getSettings().timer();
+		if (timeout != null && timer != null) {
+			this.timer = timer.schedule(this::requestTimeout, timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private void stopTimer() {
+		Disposable current = this.timer;
+		if (current != null) {
+			current.dispose();
+		}
+	}
+
+	/** On the timer thread: the request waited too long for a worker. */
+	private void queueTimeout() {
+		if (!this.state.compareAndSet(QUEUED, EXPIRED)) {
+			return;
+		}
+		this.input.release();
+		logger.warn("WSGI request " + describe() + " waited longer than wsgi.scheduler.queue-timeout for a worker: "
+				+ "answering 503");
+		this.handler.getScheduler().recordQueueTimeout();
+		if (this.published.compareAndSet(false, true)) {
+			this.sink.success(this.handler.serviceUnavailable());
+		}
+		record(503, Outcome.QUEUE_TIMEOUT);
+	}
+
+	/** On the timer thread: the application ran too long. */
+	private void requestTimeout() {
+		if (!this.state.compareAndSet(RUNNING, TIMED_OUT)) {
+			return;
+		}
+		this.handler.getScheduler().recordTimeout();
+		boolean answered = this.published.compareAndSet(false, true);
+		logger.warn("WSGI request " + describe() + " ran longer than wsgi.request.timeout ("
+				+ this.handler.getSettings().requestTimeout() + "): "
+				+ (answered ? "answering 504" : "aborting the connection") + " and interrupting its worker");
+		if (answered) {
+			this.sink.success(this.handler.gatewayTimeout());
+			record(504, Outcome.TIMEOUT);
+		}
+		else {
+			ResponseBodyPublisher current = this.publishedBody;
+			if (current != null) {
+				current.abort(new ResponseBodyPublisher.ResponseAbortException("WSGI response aborted: wsgi.request.timeout "
+						+ "exceeded"));
+			}
+			record((this.started != null) ? this.started.status.value() : 0, Outcome.TIMEOUT);
+		}
+		this.input.release();
+		Thread thread = this.worker;
+		if (thread != null) {
+			thread.interrupt();
+		}
+		this.interruptDelivered = true;
+	}
+
+	/**
+	 * Leave the worker thread as it was found: an interrupt meant for this request must not hit the next one.
+	 */
+	private void endRunning() {
+		if (!this.state.compareAndSet(RUNNING, DONE)) {
+			while (!this.interruptDelivered) {
+				Thread.onSpinWait();
+			}
+			Thread.interrupted();
+		}
+	}
+
+	private void record(int status, Outcome outcome) {
+		if (this.recorded.compareAndSet(false, true)) {
+			long now = System.nanoTime();
+			long queued = ((this.startNanos != 0) ? this.startNanos : now) - this.arrivalNanos;
+			this.handler.getSettings()
+				.observer()
+				.requestEnded(new WsgiRequestRecord(this.handler.getMount().getName(), this.method, this.path, status,
+						outcome, this.bytesSent, queued, now - this.arrivalNanos));
 		}
 	}
 
@@ -295,6 +476,17 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 
 	private String describe() {
 		return this.method + " " + this.path + " (mount '" + this.handler.getMount().getName() + "')";
+	}
+
+	private static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {
+		Throwable current = ex;
+		for (int depth = 0; current != null && depth < 10; depth++) {
+			if (type.isInstance(current)) {
+				return type.cast(current);
+			}
+			current = current.getCause();
+		}
+		return null;
 	}
 
 }

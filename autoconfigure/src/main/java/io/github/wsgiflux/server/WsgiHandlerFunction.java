@@ -7,12 +7,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.wsgiflux.server.WsgiRequestRecord.Outcome;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.WsgiInput;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.reactive.function.server.HandlerFunction;
@@ -22,7 +27,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 /**
  * The WebFlux handler of one {@link WsgiMount}: builds the environ on the event loop (cheap, the body is not read),
  * then submits one task per request to the {@link BoundedWsgiScheduler}. A full scheduler answers {@code 503} with
- * {@code Retry-After} at once; a path that cannot be decoded answers {@code 400}.
+ * {@code Retry-After} at once; a path that cannot be decoded answers {@code 400}; a declared body over the limit
+ * answers {@code 413} before the application runs.
  */
 public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse> {
 
@@ -34,13 +40,17 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 
 	private final BoundedWsgiScheduler scheduler;
 
-	private final EnvironBuilder environBuilder;
+	private final WsgiHandlerSettings settings;
 
-	private final int bufferSize;
+	private final EnvironBuilder environBuilder;
 
 	private final ServerResponse badRequest;
 
+	private final ServerResponse payloadTooLarge;
+
 	private final ServerResponse serviceUnavailable;
+
+	private final ServerResponse gatewayTimeout;
 
 	private final ServerResponse internalServerError;
 
@@ -50,46 +60,54 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 	 * Create a handler.
 	 * @param mount the application and its mount path
 	 * @param scheduler the scheduler that runs the application
-	 * @param bufferSize the largest response buffer handed to the server, in bytes
-	 * @param retryAfter the {@code Retry-After} of a 503 on overload
+	 * @param settings buffer size, limits, timeouts and the observer
 	 */
-	public WsgiHandlerFunction(WsgiMount mount, BoundedWsgiScheduler scheduler, int bufferSize, Duration retryAfter) {
-		if (bufferSize < 1) {
-			throw new IllegalArgumentException("bufferSize must be >= 1, was " + bufferSize);
-		}
+	public WsgiHandlerFunction(WsgiMount mount, BoundedWsgiScheduler scheduler, WsgiHandlerSettings settings) {
 		this.mount = mount;
 		this.scheduler = scheduler;
+		this.settings = settings;
 		this.environBuilder = new EnvironBuilder(mount);
-		this.bufferSize = bufferSize;
 		this.badRequest = fixed(HttpStatus.BAD_REQUEST, List.of());
+		this.payloadTooLarge = fixed(HttpStatus.PAYLOAD_TOO_LARGE, List.of());
 		this.serviceUnavailable = fixed(HttpStatus.SERVICE_UNAVAILABLE,
-				List.of(Header.of("Retry-After", Long.toString(Math.max(0, retryAfter.toSeconds())))));
+				List.of(Header.of("Retry-After", Long.toString(Math.max(0, settings.retryAfter().toSeconds())))));
+		this.gatewayTimeout = fixed(HttpStatus.GATEWAY_TIMEOUT, List.of());
 		this.internalServerError = fixed(HttpStatus.INTERNAL_SERVER_ERROR, List.of());
 	}
 
 	@Override
 	public Mono<ServerResponse> handle(ServerRequest request) {
 		ServerHttpRequest httpRequest = request.exchange().getRequest();
-		RequestBodyStream input = new RequestBodyStream(httpRequest.getBody());
+		String method = httpRequest.getMethod().name();
+		String path = httpRequest.getPath().value();
+		long maxBodySize = this.settings.maxBodySize();
+		if (maxBodySize >= 0 && httpRequest.getHeaders().getContentLength() > maxBodySize) {
+			logger.info("Request body too large on " + method + " " + path + ": Content-Length "
+					+ httpRequest.getHeaders().getContentLength() + " > wsgi.request.max-body-size " + maxBodySize);
+			refused(method, path, 413);
+			return Mono.just(this.payloadTooLarge);
+		}
+		RequestBodyStream input = new RequestBodyStream(limit(httpRequest.getBody(), maxBodySize));
 		WsgiErrorsWriter errors = new WsgiErrorsWriter();
 		Map<String, Object> environ;
 		try {
 			environ = this.environBuilder.build(httpRequest, new WsgiInput(input), errors);
 		}
 		catch (InvalidRequestException ex) {
-			logger.info("Bad request " + httpRequest.getMethod().name() + " " + httpRequest.getPath().value() + ": "
-					+ ex.getMessage());
+			logger.info("Bad request " + method + " " + path + ": " + ex.getMessage());
+			refused(method, path, 400);
 			return Mono.just(this.badRequest);
 		}
-		String method = httpRequest.getMethod().name();
-		String path = httpRequest.getPath().value();
 		return Mono.create((sink) -> {
 			WsgiCall call = new WsgiCall(this, environ, method, path, input, errors,
 					request.exchange().getResponse().bufferFactory(), sink);
 			sink.onCancel(call::cancel);
-			if (!this.scheduler.trySchedule(call)) {
+			if (this.scheduler.trySchedule(call)) {
+				call.admitted();
+			}
+			else {
 				logOverload();
-				sink.success(this.serviceUnavailable);
+				call.rejected();
 			}
 		});
 	}
@@ -102,12 +120,53 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		return this.mount;
 	}
 
-	int getBufferSize() {
-		return this.bufferSize;
+	/**
+	 * The settings of this handler.
+	 * @return the settings
+	 */
+	public WsgiHandlerSettings getSettings() {
+		return this.settings;
+	}
+
+	BoundedWsgiScheduler getScheduler() {
+		return this.scheduler;
 	}
 
 	ServerResponse internalServerError() {
 		return this.internalServerError;
+	}
+
+	ServerResponse serviceUnavailable() {
+		return this.serviceUnavailable;
+	}
+
+	ServerResponse gatewayTimeout() {
+		return this.gatewayTimeout;
+	}
+
+	ServerResponse payloadTooLarge() {
+		return this.payloadTooLarge;
+	}
+
+	private void refused(String method, String path, int status) {
+		this.settings.observer()
+			.requestEnded(new WsgiRequestRecord(this.mount.getName(), method, path, status, Outcome.BAD_REQUEST, 0, 0,
+					0));
+	}
+
+	private static Publisher<DataBuffer> limit(Flux<DataBuffer> body, long maxBodySize) {
+		if (maxBodySize < 0) {
+			return body;
+		}
+		long[] total = { 0 };
+		return body.map((buffer) -> {
+			total[0] += buffer.readableByteCount();
+			if (total[0] > maxBodySize) {
+				DataBufferUtils.release(buffer);
+				throw new RequestBodyTooLargeException(maxBodySize);
+			}
+			return buffer;
+		});
 	}
 
 	private void logOverload() {

@@ -258,7 +258,7 @@ class WsgiAutoConfigurationTests {
 		@Bean
 		WsgiHandlerMapping userMapping(BoundedWsgiScheduler scheduler) {
 			return new WsgiHandlerMapping(List.of(new io.github.wsgiflux.server.WsgiHandlerFunction(
-					new WsgiMount("/", "user", hello()), scheduler, 1024, java.time.Duration.ofSeconds(1))));
+					new WsgiMount("/", "user", hello()), scheduler, io.github.wsgiflux.server.WsgiHandlerSettings.defaults())));
 		}
 
 	}

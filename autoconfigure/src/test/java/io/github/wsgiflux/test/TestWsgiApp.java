@@ -151,6 +151,29 @@ public class TestWsgiApp implements WsgiApplication {
 				startResponse.start("200 OK", TEXT);
 				return List.of("logged".getBytes(StandardCharsets.UTF_8));
 			}
+			case "/sleep": {
+				try {
+					Thread.sleep(Long.parseLong(env.queryParameter("ms")));
+				}
+				catch (InterruptedException ex) {
+					this.events.add("interrupted:" + Thread.currentThread().getName());
+					throw ex;
+				}
+				startResponse.start("200 OK", TEXT);
+				return List.of("slept".getBytes(StandardCharsets.UTF_8));
+			}
+			case "/stream-hang": {
+				BodyWriter write = startResponse.start("200 OK", TEXT);
+				write.write("first chunk;".getBytes(StandardCharsets.UTF_8));
+				try {
+					Thread.sleep(30_000);
+				}
+				catch (InterruptedException ex) {
+					this.events.add("interrupted:" + Thread.currentThread().getName());
+					throw ex;
+				}
+				return List.of();
+			}
 			case "/block": {
 				this.running.countDown();
 				if (!this.gate.await(30, TimeUnit.SECONDS)) {
