@@ -1,0 +1,32 @@
+package io.github.wsgiflux.autoconfigure;
+
+import io.github.wsgiflux.server.BoundedWsgiScheduler;
+import io.github.wsgiflux.server.WsgiHandlerMapping;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The {@code wsgi} actuator endpoint, when the actuator is on the class path and the endpoint is exposed
+ * ({@code management.endpoints.web.exposure.include=wsgi}).
+ */
+@AutoConfiguration(after = WsgiAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBean(WsgiHandlerMapping.class)
+@ConditionalOnAvailableEndpoint(WsgiEndpoint.class)
+public final class WsgiEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	WsgiEndpoint wsgiEndpoint(ApplicationContext context, WsgiHandlerMapping mapping, BoundedWsgiScheduler scheduler,
+			WsgiProperties properties) {
+		return new WsgiEndpoint(context, mapping, scheduler, properties);
+	}
+
+}

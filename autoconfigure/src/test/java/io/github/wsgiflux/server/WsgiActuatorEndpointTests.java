@@ -1,0 +1,66 @@
+package io.github.wsgiflux.server;
+
+import java.net.http.HttpResponse;
+
+import io.github.wsgiflux.test.Http;
+import io.github.wsgiflux.test.NettyLeaks;
+import io.github.wsgiflux.test.TestWsgiApp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The routing precedence is visible over HTTP: {@code /actuator/wsgi} and Spring Boot's own {@code /actuator/mappings}.
+ */
+@ExtendWith(NettyLeaks.class)
+@SpringBootTest(classes = WsgiActuatorEndpointTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "management.endpoints.web.exposure.include=wsgi,mappings,health")
+class WsgiActuatorEndpointTests {
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void wsgiEndpointShowsTheChainMountsSchedulerAndLiveFigures() {
+		Http http = new Http(this.port);
+		http.get("/legacy");
+		HttpResponse<String> response = http.get("/actuator/wsgi");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"precedence\":\"AFTER_NATIVE\"")
+			.contains("\"mounts\":[{\"path\":\"/\",\"name\":\"testWsgiApp\"")
+			.contains("\"name\":\"wsgiHandlerMapping\"")
+			.contains("\"threadCap\":200")
+			.containsPattern("\"completed\":[1-9]");
+		assertThat(response.body().indexOf("routerFunctionMapping"))
+			.isLessThan(response.body().indexOf("wsgiHandlerMapping"));
+	}
+
+	@Test
+	void wsgiMappingShowsInSpringBootsMappingsEndpoint() {
+		assertThat(new Http(this.port).get("/actuator/mappings").body()).contains("WSGI / -> testWsgiApp");
+	}
+
+	@Test
+	void healthIncludesTheWsgiContributor() {
+		assertThat(new Http(this.port).get("/actuator/health").statusCode()).isEqualTo(200);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class App {
+
+		@Bean
+		TestWsgiApp testWsgiApp() {
+			return new TestWsgiApp();
+		}
+
+	}
+
+}
