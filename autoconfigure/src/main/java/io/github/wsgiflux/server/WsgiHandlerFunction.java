@@ -102,7 +102,7 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 			WsgiCall call = new WsgiCall(this, environ, method, path, input, errors,
 					request.exchange().getResponse().bufferFactory(), sink);
 			sink.onCancel(call::cancel);
-			if (this.scheduler.trySchedule(call)) {
+			if (this.scheduler.trySchedule(RequestContextPropagation.wrap(call, sink.contextView()))) {
 				call.admitted();
 			}
 			else {
