@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.wsgiflux.server.WsgiRequestRecord.Outcome;
+import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.WsgiInput;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -77,6 +79,13 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 
 	@Override
 	public Mono<ServerResponse> handle(ServerRequest request) {
+		if (RemoteUsers.SECURITY_PRESENT) {
+			return RemoteUsers.of(request.exchange()).flatMap((user) -> handle(request, user.orElse(null)));
+		}
+		return handle(request, null);
+	}
+
+	private Mono<ServerResponse> handle(ServerRequest request, @Nullable String remoteUser) {
 		ServerHttpRequest httpRequest = request.exchange().getRequest();
 		String method = httpRequest.getMethod().name();
 		String path = httpRequest.getPath().value();
@@ -97,6 +106,9 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 			logger.info("Bad request " + method + " " + path + ": " + ex.getMessage());
 			refused(method, path, 400);
 			return Mono.just(this.badRequest);
+		}
+		if (remoteUser != null) {
+			environ.put(Environ.REMOTE_USER, remoteUser);
 		}
 		return Mono.create((sink) -> {
 			WsgiCall call = new WsgiCall(this, environ, method, path, input, errors,

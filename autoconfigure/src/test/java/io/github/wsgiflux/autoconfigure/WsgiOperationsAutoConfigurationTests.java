@@ -1,5 +1,7 @@
 package io.github.wsgiflux.autoconfigure;
 
+import java.time.Duration;
+
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,6 +21,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for the operational auto-configurations: metrics, health and the {@code wsgi} endpoint, each of which backs
@@ -39,6 +42,8 @@ class WsgiOperationsAutoConfigurationTests {
 			.run((context) -> {
 				WebTestClient.bindToApplicationContext(context).build().get().uri("/x").exchange().expectStatus().isOk();
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				// Recorded by the worker once the response is handed over: possibly just after the client has it.
+				await().atMost(Duration.ofSeconds(5)).until(() -> registry.find("wsgi.requests").timer() != null);
 				assertThat(registry.get("wsgi.requests")
 					.tags("mount", "app", "method", "GET", "status", "200", "outcome", "SUCCESS")
 					.timer()
