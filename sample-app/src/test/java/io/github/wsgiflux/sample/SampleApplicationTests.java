@@ -55,6 +55,14 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void wsgiEndpointShowsTheRoutingChainWithTheMigratedRoutesFirst() throws Exception {
+		String body = get("/actuator/wsgi").body();
+		assertThat(body).contains("\"name\":\"legacyGuestbook\"")
+			.containsSubsequence("\"routerFunctionMapping\"", "\"requestMappingHandlerMapping\"", "\"wsgiHandlerMapping\"",
+					"\"resourceHandlerMapping\"");
+	}
+
+	@Test
 	void formPostPersistsAndRedirectsToTheNewEntry() throws Exception {
 		HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/entries"))
 			.header("Content-Type", "application/x-www-form-urlencoded")
