@@ -4,6 +4,7 @@ import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.TestWsgiApp;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,6 +32,14 @@ class WsgiBeforeNativePrecedenceTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	TestWsgiApp app;
+
+	@AfterEach
+	void conformant() {
+		this.app.assertConformant();
+	}
 
 	@Autowired
 	WsgiHandlerMapping mapping;

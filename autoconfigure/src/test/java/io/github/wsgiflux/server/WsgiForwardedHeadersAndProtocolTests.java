@@ -7,9 +7,11 @@ import java.net.http.HttpResponse;
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.TestWsgiApp;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -30,6 +32,14 @@ class WsgiForwardedHeadersAndProtocolTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	TestWsgiApp app;
+
+	@AfterEach
+	void conformant() {
+		this.app.assertConformant();
+	}
 
 	@Test
 	void urlSchemeAndServerNameHonourForwardedHeadersWhenEnabled() {

@@ -15,6 +15,7 @@ import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.RawHttp;
 import io.github.wsgiflux.test.TestWsgiApp;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -44,6 +45,11 @@ class WsgiGatewayBehaviourTests {
 
 	@Autowired
 	TestWsgiApp app;
+
+	@AfterEach
+	void conformant() {
+		this.app.assertConformant();
+	}
 
 	Http http;
 

@@ -6,9 +6,11 @@ import java.net.ServerSocket;
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.TestWsgiApp;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -29,6 +31,14 @@ class WsgiManagementPortTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	TestWsgiApp app;
+
+	@AfterEach
+	void conformant() {
+		this.app.assertConformant();
+	}
 
 	@LocalManagementPort
 	int managementPort;

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.TestWsgiApp;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,6 +39,11 @@ class WsgiQueueTimeoutTests {
 
 	@Autowired
 	TestWsgiApp app;
+
+	@AfterEach
+	void conformant() {
+		this.app.assertConformant();
+	}
 
 	@Autowired
 	BoundedWsgiScheduler scheduler;

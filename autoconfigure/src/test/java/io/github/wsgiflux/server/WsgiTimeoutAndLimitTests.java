@@ -9,6 +9,7 @@ import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.TestWsgiApp;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -39,6 +40,11 @@ class WsgiTimeoutAndLimitTests {
 
 	@Autowired
 	TestWsgiApp app;
+
+	@AfterEach
+	void conformant() {
+		this.app.assertConformant();
+	}
 
 	@Autowired
 	BoundedWsgiScheduler scheduler;

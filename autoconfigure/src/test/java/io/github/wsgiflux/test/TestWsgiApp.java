@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -21,6 +22,7 @@ import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.StartResponse;
 import io.github.wsgiflux.spi.WsgiApplication;
 import io.github.wsgiflux.spi.WsgiInput;
+import io.github.wsgiflux.validate.WsgiValidator;
 
 /**
  * A synchronous application with one behaviour per path, used by the behaviour tests. Every call records what
@@ -41,8 +43,34 @@ public class TestWsgiApp implements WsgiApplication {
 	/** Counted down by each {@code /block} request once it runs. */
 	public volatile CountDownLatch running = new CountDownLatch(0);
 
+	/** Paths that break PEP 3333 on purpose, to test the server's answer: served without the validator. */
+	private static final Set<String> DELIBERATE_VIOLATIONS = Set.of("/no-start", "/null", "/bad-header",
+			"/hop-by-hop", "/bad-status", "/start-twice", "/length-mismatch");
+
+	/** Every other request runs through the validator, so every behaviour test also checks conformance. */
+	private final WsgiValidator validator = WsgiValidator.wrap(this::dispatch);
+
 	@Override
 	public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception {
+		if (DELIBERATE_VIOLATIONS.contains(environ.get(Environ.PATH_INFO))) {
+			return dispatch(environ, startResponse);
+		}
+		return this.validator.call(environ, startResponse);
+	}
+
+	/**
+	 * Fail if the server or the application broke PEP 3333 in any validated request, or if a body was not closed.
+	 */
+	public void assertConformant() {
+		this.validator.assertNoViolations();
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(10))
+			.untilAsserted(() -> org.assertj.core.api.Assertions.assertThat(this.validator.unclosedBodies())
+				.as("bodies the server did not close")
+				.isZero());
+	}
+
+	private Iterable<byte[]> dispatch(Map<String, Object> environ, StartResponse startResponse) throws Exception {
 		Environ env = Environ.of(environ);
 		this.events.add("call:" + Thread.currentThread().getName());
 		String path = (String) environ.get(Environ.PATH_INFO);

@@ -1,0 +1,8 @@
+/**
+ * A lint for WSGI applications and servers, in the spirit of Python's {@code wsgiref.validate}: a wrapper that sits
+ * between the two and checks both sides against PEP 3333.
+ */
+@NullMarked
+package io.github.wsgiflux.validate;
+
+import org.jspecify.annotations.NullMarked;
