@@ -51,12 +51,12 @@ public final class RawHttp {
 
 	private static boolean complete(String text, int headerEnd) {
 		String head = text.substring(0, headerEnd).toLowerCase(java.util.Locale.ROOT);
-		int index = head.indexOf("content-length:");
+		int index = head.indexOf("\r\ncontent-length:");
 		if (index < 0) {
 			return false;
 		}
-		int lineEnd = head.indexOf("\r\n", index);
-		long length = Long.parseLong(head.substring(index + 15, (lineEnd < 0) ? head.length() : lineEnd).trim());
+		int lineEnd = head.indexOf("\r\n", index + 2);
+		long length = Long.parseLong(head.substring(index + 17, (lineEnd < 0) ? head.length() : lineEnd).trim());
 		return text.length() - headerEnd - 4 >= length;
 	}
 

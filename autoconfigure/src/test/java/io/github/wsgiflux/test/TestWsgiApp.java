@@ -40,6 +40,9 @@ public class TestWsgiApp implements WsgiApplication {
 	/** Released by tests to let {@code /block} requests finish. */
 	public volatile CountDownLatch gate = new CountDownLatch(0);
 
+	/** Met by concurrent {@code /barrier} requests and {@code /barrier-stream} iterations. */
+	public volatile java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
+
 	/** Counted down by each {@code /block} request once it runs. */
 	public volatile CountDownLatch running = new CountDownLatch(0);
 
@@ -202,6 +205,39 @@ public class TestWsgiApp implements WsgiApplication {
 				}
 				return List.of();
 			}
+			case "/barrier": {
+				this.barrier.await(10, TimeUnit.SECONDS);
+				startResponse.start("200 OK", TEXT);
+				return List.of("met".getBytes(StandardCharsets.UTF_8));
+			}
+			case "/barrier-stream": {
+				startResponse.start("200 OK", TEXT);
+				java.util.concurrent.CyclicBarrier meet = this.barrier;
+				return () -> new Iterator<>() {
+
+					private int i;
+
+					@Override
+					public boolean hasNext() {
+						return this.i < 3;
+					}
+
+					@Override
+					public byte[] next() {
+						try {
+							// Both responses must be iterating at once to get past this.
+							meet.await(10, TimeUnit.SECONDS);
+						}
+						catch (Exception ex) {
+							throw new IllegalStateException(ex);
+						}
+						return ("step" + this.i++ + ";").getBytes(StandardCharsets.UTF_8);
+					}
+				};
+			}
+			case "/no-headers":
+				startResponse.start("200 OK", List.of(Header.of("Content-Type", "text/plain")));
+				return List.of("plain".getBytes(StandardCharsets.UTF_8));
 			case "/block": {
 				this.running.countDown();
 				if (!this.gate.await(30, TimeUnit.SECONDS)) {
