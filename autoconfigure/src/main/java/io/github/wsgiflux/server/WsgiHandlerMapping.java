@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -27,16 +29,25 @@ import org.springframework.web.server.ServerWebExchange;
  * <ul>
  * <li>for requests that arrive on a separate management port,</li>
  * <li>when {@linkplain #setStaticResources deferring to static resources}, for a {@code GET} or {@code HEAD} of a
- * static resource that exists, so that the resource mapping ordered after this one serves it.</li>
+ * static resource that exists, so that the resource mapping ordered after this one serves it. Whether a path is a
+ * static resource is resolved once and remembered (up to 10,000 paths): static resources are fixed at startup.</li>
  * </ul>
  */
 public class WsgiHandlerMapping extends RouterFunctionMapping {
+
+	private static final int STATIC_RESOURCE_CACHE_SIZE = 10_000;
 
 	private final List<WsgiHandlerFunction> handlers;
 
 	private volatile int managementPort = -1;
 
 	private @Nullable ResourceUrlProvider staticResources;
+
+	/**
+	 * Whether a path is a static resource, as resolved before: resolving runs a classpath or file lookup per static
+	 * location, far more than the rest of the request. Bounded: cleared when full, so that random paths cannot grow it.
+	 */
+	private final Map<String, Boolean> staticResourceCache = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a mapping for the given handlers; the longest mount path wins.
@@ -90,7 +101,21 @@ public class WsgiHandlerMapping extends RouterFunctionMapping {
 			return handler;
 		}
 		String lookupPath = exchange.getRequest().getPath().pathWithinApplication().value();
-		return handler.filterWhen((found) -> resources.getForUriString(lookupPath, exchange).hasElement().map((exists) -> !exists));
+		Boolean cached = this.staticResourceCache.get(lookupPath);
+		if (cached != null) {
+			return cached ? Mono.empty() : handler;
+		}
+		return handler.filterWhen((found) -> resources.getForUriString(lookupPath, exchange)
+			.hasElement()
+			.doOnNext((exists) -> cacheStaticResource(lookupPath, exists))
+			.map((exists) -> !exists));
+	}
+
+	private void cacheStaticResource(String lookupPath, boolean exists) {
+		if (this.staticResourceCache.size() >= STATIC_RESOURCE_CACHE_SIZE) {
+			this.staticResourceCache.clear();
+		}
+		this.staticResourceCache.put(lookupPath, exists);
 	}
 
 	private static RouterFunction<ServerResponse> routerFunction(List<WsgiHandlerFunction> handlers) {

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Load scenarios of issue 7 against one JVM that serves the same work natively (/native/*) and through the gateway
+# (/wsgi/*), over loopback only. Bounded: every wrk run has a fixed duration. Prints one table per scenario and writes
+# benchmarks/RESULTS.md. Needs wrk (Debian: apt-get install wrk) and curl.
+#   DURATION=20s WARMUP=20s REPEATS=3 benchmarks/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-20s}
+REPEATS=${REPEATS:-3}
+PORT=${PORT:-18080}
+BASE="http://127.0.0.1:$PORT"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+OUT=benchmarks/RESULTS.md
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+ulimit -n 65536 2>/dev/null || true
+
+./mvnw -q -B -pl benchmarks -am package -DskipTests
+JAR=$(ls benchmarks/target/wsgiflux-benchmarks-*-exec.jar)
+LOG=benchmarks/target/app.log
+APP=""
+
+start_app() { # heap, then Spring properties
+	local heap=$1; shift
+	"$JAVA" "$heap" -jar "$JAR" --server.port="$PORT" "$@" >"$LOG" 2>&1 &
+	APP=$!
+	for _ in $(seq 1 120); do
+		curl -sf "$BASE/native/hello" >/dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	echo "application did not start, see $LOG" >&2; exit 1
+}
+stop_app() { [ -n "$APP" ] && kill "$APP" 2>/dev/null && wait "$APP" 2>/dev/null || true; APP=""; }
+trap stop_app EXIT
+
+to_ms() { # wrk latency (us, ms, s) to milliseconds
+	awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+wrk_run() { # connections, duration, url -> "rps p99ms non2xx total"
+	local out rps p99 non2xx total
+	out=$(wrk -t2 -c"$1" -d"$2" --latency "$3")
+	rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+	non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
+	total=$(awk '/requests in/ {print $1}' <<<"$out")
+	echo "$rps $p99 $non2xx $total"
+}
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+measure() { # label, connections, url -> appends "label rps p99 non2xx total" medians to $RESULTS
+	local runs=() i
+	wrk -t2 -c"$2" -d"$WARMUP" "$3" >/dev/null
+	for i in $(seq 1 "$REPEATS"); do runs+=("$(wrk_run "$2" "$DURATION" "$3")"); done
+	printf '%s %s %s %s %s\n' "$1" \
+		"$(printf '%s\n' "${runs[@]}" | awk '{print $1}' | median)" \
+		"$(printf '%s\n' "${runs[@]}" | awk '{print $2}' | median)" \
+		"$(printf '%s\n' "${runs[@]}" | awk '{print $3}' | median)" \
+		"$(printf '%s\n' "${runs[@]}" | awk '{print $4}' | median)"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+
+{
+echo "# Benchmark results"
+echo
+echo "Command: \`DURATION=$DURATION WARMUP=$WARMUP REPEATS=$REPEATS benchmarks/run.sh\` on $(date -u +%Y-%m-%d)."
+echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); $("$JAVA" -version 2>&1 | head -1);"
+echo "wrk (2 threads) and the server share the machine over loopback. Medians of $REPEATS runs after a warm-up;"
+echo "ratios are within one run (absolute numbers are not comparable across machines or runs)."
+echo
+} >"$OUT"
+
+echo "== 1. hello, 64 connections"
+start_app -Xmx1g
+native=$(measure native 64 "$BASE/native/hello")
+wsgi=$(measure wsgi 64 "$BASE/wsgi/hello")
+read -r _ nr np _ _ <<<"$native"; read -r _ wr wp _ _ <<<"$wsgi"
+{
+echo "## 1. Hello, 64 connections"
+echo
+echo "| endpoint | req/s | p99 ms |"
+echo "|---|---|---|"
+echo "| native RouterFunction | $nr | $np |"
+echo "| WSGI | $wr | $wp |"
+echo
+echo "WSGI/native throughput: **$(ratio "$wr" "$nr")** (target >= 0.80); p99 ratio: **$(ratio "$wp" "$np")** (target <= 1.5)."
+echo
+} | tee -a "$OUT"
+stop_app
+
+echo "== 2./3. 20 ms blocking app, thread-cap 64, 256 connections; isolation of native"
+start_app -Xmx1g --wsgi.scheduler.thread-cap=64 --wsgi.scheduler.queue-capacity=1000
+alone=$(measure native-alone 16 "$BASE/native/hello")
+blocking=$(measure wsgi-sleep 256 "$BASE/wsgi/sleep?ms=20")
+wrk -t1 -c256 -d"$DURATION" "$BASE/wsgi/sleep?ms=20" >/dev/null &
+LOADER=$!
+sleep 2
+during=$(wrk_run 16 "$(( ${DURATION%s} - 4 ))s" "$BASE/native/hello")
+wait "$LOADER" || true
+read -r _ ar ap _ _ <<<"$alone"; read -r _ br bp bn _ <<<"$blocking"; read -r dr dp _ _ <<<"$during"
+{
+echo "## 2. 20 ms blocking app, thread-cap 64, 256 connections"
+echo
+echo "| req/s | Little's-law bound | share of bound | p99 ms | errors |"
+echo "|---|---|---|---|---|"
+echo "| $br | 3200 | **$(ratio "$br" 3200)** (target >= 0.95) | $bp | $bn |"
+echo
+echo "## 3. Isolation: native hello (16 connections) while scenario 2 saturates the WSGI app"
+echo
+echo "| native alone p99 ms | native during p99 ms | ratio (target <= 2) | native req/s alone / during |"
+echo "|---|---|---|---|"
+echo "| $ap | $dp | **$(ratio "$dp" "$ap")** | $ar / $dr |"
+echo
+} | tee -a "$OUT"
+stop_app
+
+echo "== 4. overload: thread-cap 16, queue 32, 512 connections"
+start_app -Xmx256m --wsgi.scheduler.thread-cap=16 --wsgi.scheduler.queue-capacity=32
+heap_used() { jcmd "$APP" GC.run >/dev/null 2>&1 || true; jcmd "$APP" GC.heap_info 2>/dev/null | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {print $(i + 1); exit}}'; }
+before=$(heap_used)
+overload=$(measure overload 512 "$BASE/wsgi/sleep?ms=20")
+after=$(heap_used)
+read -r _ or op on ot <<<"$overload"
+{
+echo "## 4. Overload: 20 ms app, thread-cap 16, queue-capacity 32, 512 connections"
+echo
+echo "| req/s (all) | 503 share | p99 ms (all responses) | Little's-law bound of 200s | heap used after GC before / after |"
+echo "|---|---|---|---|---|"
+echo "| $or | $(ratio "$on" "$ot") | $op | 800 | ${before:-?} / ${after:-?} |"
+echo
+echo "(wrk reports one latency distribution for all responses; the 503s come back at once.)"
+echo
+} | tee -a "$OUT"
+stop_app
+
+if [ "$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1)" -ge 21 ]; then
+	echo "== 5. virtual threads, 2000 connections"
+	start_app -Xmx1g --wsgi.scheduler.virtual-threads=true --wsgi.scheduler.thread-cap=4000 --wsgi.scheduler.queue-capacity=1000
+	vt=$(measure virtual 2000 "$BASE/wsgi/sleep?ms=20")
+	read -r _ vr vp vn _ <<<"$vt"
+	{
+	echo "## 5. Virtual threads: 20 ms app, 2000 connections"
+	echo
+	echo "| req/s | bound (2000 / 0.020 s) | share | p99 ms | errors |"
+	echo "|---|---|---|---|---|"
+	echo "| $vr | 100000 | $(ratio "$vr" 100000) | $vp | $vn |"
+	echo
+	} | tee -a "$OUT"
+	stop_app
+fi
+
+echo "== 6. streaming 1 GiB with -Xmx64m"
+start_app -Xmx64m
+speed() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
+wd=$(curl -s -o /dev/null -w '%{speed_download}' "$BASE/wsgi/download?mb=1024")
+nd=$(curl -s -o /dev/null -w '%{speed_download}' "$BASE/native/download?mb=1024")
+wu=$(head -c 1073741824 /dev/zero | curl -s -o /dev/null -w '%{speed_upload}' -T - "$BASE/wsgi/upload")
+nu=$(head -c 1073741824 /dev/zero | curl -s -o /dev/null -w '%{speed_upload}' -T - -X POST "$BASE/native/upload")
+{
+echo "## 6. Streaming 1 GiB through a 64 MiB heap (curl)"
+echo
+echo "| direction | WSGI MB/s | native MB/s | ratio |"
+echo "|---|---|---|---|"
+echo "| download | $(speed "$wd") | $(speed "$nd") | $(ratio "$wd" "$nd") |"
+echo "| upload | $(speed "$wu") | $(speed "$nu") | $(ratio "$wu" "$nu") |"
+echo
+} | tee -a "$OUT"
+stop_app
+echo "Results written to $OUT"
