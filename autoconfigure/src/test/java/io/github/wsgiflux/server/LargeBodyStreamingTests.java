@@ -1,6 +1,5 @@
 package io.github.wsgiflux.server;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -162,8 +161,5 @@ class LargeBodyStreamingTests {
 		}
 
 	}
-
-	@SuppressWarnings("unused")
-	private static final Class<?>[] USED = { IOException.class };
 
 }

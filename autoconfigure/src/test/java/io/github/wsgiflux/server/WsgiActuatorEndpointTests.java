@@ -4,17 +4,15 @@ import java.net.http.HttpResponse;
 
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
+import io.github.wsgiflux.test.TestApplication;
 import io.github.wsgiflux.test.TestWsgiApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The routing precedence is visible over HTTP: {@code /actuator/wsgi} and Spring Boot's own {@code /actuator/mappings}.
  */
 @ExtendWith(NettyLeaks.class)
-@SpringBootTest(classes = WsgiActuatorEndpointTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "management.endpoints.web.exposure.include=wsgi,mappings,health")
 class WsgiActuatorEndpointTests {
 
@@ -60,17 +58,6 @@ class WsgiActuatorEndpointTests {
 	@Test
 	void healthIncludesTheWsgiContributor() {
 		assertThat(new Http(this.port).get("/actuator/health").statusCode()).isEqualTo(200);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class App {
-
-		@Bean
-		TestWsgiApp testWsgiApp() {
-			return new TestWsgiApp();
-		}
-
 	}
 
 }

@@ -6,17 +6,15 @@ import java.net.http.HttpResponse;
 
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
+import io.github.wsgiflux.test.TestApplication;
 import io.github.wsgiflux.test.TestWsgiApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * HTTP version of the connection (HTTP/2 over cleartext here).
  */
 @ExtendWith(NettyLeaks.class)
-@SpringBootTest(classes = WsgiForwardedHeadersAndProtocolTests.App.class,
+@SpringBootTest(classes = TestApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.forward-headers-strategy=framework", "server.http2.enabled=true" })
 class WsgiForwardedHeadersAndProtocolTests {
@@ -65,17 +63,6 @@ class WsgiForwardedHeadersAndProtocolTests {
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
 		assertThat(response.body()).contains("SERVER_PROTOCOL=HTTP/2.0\n");
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class App {
-
-		@Bean
-		TestWsgiApp testWsgiApp() {
-			return new TestWsgiApp();
-		}
-
 	}
 
 }

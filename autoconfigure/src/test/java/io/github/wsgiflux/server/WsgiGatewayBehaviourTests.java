@@ -5,14 +5,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Flow;
 import java.util.stream.Collectors;
 
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.RawHttp;
+import io.github.wsgiflux.test.TestApplication;
 import io.github.wsgiflux.test.TestWsgiApp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.AfterEach;
@@ -20,13 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -36,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  * The gateway's behaviour against a real port with the JDK HTTP client: environ, body streaming in both directions,
  * the PEP 3333 response rules and error handling.
  */
-@SpringBootTest(classes = WsgiGatewayBehaviourTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith({ OutputCaptureExtension.class, NettyLeaks.class })
 class WsgiGatewayBehaviourTests {
 
@@ -309,19 +305,5 @@ class WsgiGatewayBehaviourTests {
 			.collect(Collectors.toMap((line) -> line.substring(0, line.indexOf('=')),
 					(line) -> line.substring(line.indexOf('=') + 1), (a, b) -> b));
 	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class App {
-
-		@Bean
-		TestWsgiApp testWsgiApp() {
-			return new TestWsgiApp();
-		}
-
-	}
-
-	@SuppressWarnings("unused")
-	private static final Class<?>[] USED = { Flow.class, List.class };
 
 }

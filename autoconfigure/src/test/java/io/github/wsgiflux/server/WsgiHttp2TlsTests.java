@@ -16,17 +16,15 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 import io.github.wsgiflux.test.NettyLeaks;
+import io.github.wsgiflux.test.TestApplication;
 import io.github.wsgiflux.test.TestWsgiApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code https}, streaming works, and many streams share one connection.
  */
 @ExtendWith(NettyLeaks.class)
-@SpringBootTest(classes = WsgiHttp2TlsTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.http2.enabled=true", "server.ssl.certificate=classpath:tls/cert.pem",
 				"server.ssl.certificate-private-key=classpath:tls/key.pem" })
 class WsgiHttp2TlsTests {
@@ -96,17 +94,6 @@ class WsgiHttp2TlsTests {
 		SSLContext context = SSLContext.getInstance("TLS");
 		context.init(null, new TrustManager[] { trustAll }, new SecureRandom());
 		return context;
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class App {
-
-		@Bean
-		TestWsgiApp testWsgiApp() {
-			return new TestWsgiApp();
-		}
-
 	}
 
 }

@@ -5,18 +5,16 @@ import java.net.ServerSocket;
 
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
+import io.github.wsgiflux.test.TestApplication;
 import io.github.wsgiflux.test.TestWsgiApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -26,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A separate management port serves the actuator only: its requests never reach the WSGI application.
  */
 @ExtendWith(NettyLeaks.class)
-@SpringBootTest(classes = WsgiManagementPortTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class WsgiManagementPortTests {
 
 	@LocalServerPort
@@ -63,17 +61,6 @@ class WsgiManagementPortTests {
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class App {
-
-		@Bean
-		TestWsgiApp testWsgiApp() {
-			return new TestWsgiApp();
-		}
-
 	}
 
 }

@@ -11,17 +11,15 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
+import io.github.wsgiflux.test.TestApplication;
 import io.github.wsgiflux.test.TestWsgiApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * A full scheduler answers 503 with Retry-After at once, and the server recovers when the load goes away.
  */
 @ExtendWith(NettyLeaks.class)
-@SpringBootTest(classes = WsgiOverloadTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "wsgi.scheduler.thread-cap=2", "wsgi.scheduler.queue-capacity=2",
 				"wsgi.scheduler.retry-after=3s" })
 class WsgiOverloadTests {
@@ -78,17 +76,6 @@ class WsgiOverloadTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.scheduler.getActiveCount() == 0);
 		assertThat(this.scheduler.getQueuedCount()).isZero();
 		assertThat(http.get("/env").statusCode()).isEqualTo(200);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class App {
-
-		@Bean
-		TestWsgiApp testWsgiApp() {
-			return new TestWsgiApp();
-		}
-
 	}
 
 }

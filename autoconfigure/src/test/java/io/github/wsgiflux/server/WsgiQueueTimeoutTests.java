@@ -9,17 +9,15 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
+import io.github.wsgiflux.test.TestApplication;
 import io.github.wsgiflux.test.TestWsgiApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * runs it.
  */
 @ExtendWith(NettyLeaks.class)
-@SpringBootTest(classes = WsgiQueueTimeoutTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "wsgi.scheduler.thread-cap=1", "wsgi.scheduler.queue-capacity=5",
 				"wsgi.scheduler.queue-timeout=300ms" })
 class WsgiQueueTimeoutTests {
@@ -68,17 +66,6 @@ class WsgiQueueTimeoutTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.scheduler.getQueuedCount() == 0);
 		assertThat(this.app.threadsOf("call")).hasSize(1);
 		assertThat(http.get("/env").statusCode()).isEqualTo(200);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class App {
-
-		@Bean
-		TestWsgiApp testWsgiApp() {
-			return new TestWsgiApp();
-		}
-
 	}
 
 }

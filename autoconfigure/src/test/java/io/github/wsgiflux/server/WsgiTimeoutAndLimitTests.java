@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
+import io.github.wsgiflux.test.TestApplication;
 import io.github.wsgiflux.test.TestWsgiApp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.AfterEach;
@@ -14,13 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -30,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * {@code wsgi.request.timeout}, {@code wsgi.request.max-body-size} and the access log.
  */
 @ExtendWith({ OutputCaptureExtension.class, NettyLeaks.class })
-@SpringBootTest(classes = WsgiTimeoutAndLimitTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "wsgi.request.timeout=500ms", "wsgi.request.max-body-size=1KB", "wsgi.access-log.enabled=true",
 				"wsgi.scheduler.thread-cap=2" })
 class WsgiTimeoutAndLimitTests {
@@ -105,17 +103,6 @@ class WsgiTimeoutAndLimitTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().contains("GET /env 200 "));
 		assertThat(output.getOut()).containsPattern("wsgi\\.access\\s+: GET /env 200 \\d+B [\\d.]+ms queued=[\\d.]+ms "
 				+ "mount=testWsgiApp outcome=SUCCESS");
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class App {
-
-		@Bean
-		TestWsgiApp testWsgiApp() {
-			return new TestWsgiApp();
-		}
-
 	}
 
 }

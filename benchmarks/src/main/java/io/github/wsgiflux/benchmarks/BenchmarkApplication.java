@@ -11,7 +11,6 @@ import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.WsgiApplication;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -130,8 +129,5 @@ public class BenchmarkApplication {
 			}
 		};
 	}
-
-	@SuppressWarnings("unused")
-	private static final Class<?>[] USED = { Mono.class };
 
 }
