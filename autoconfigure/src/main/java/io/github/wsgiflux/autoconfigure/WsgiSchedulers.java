@@ -1,14 +1,17 @@
 package io.github.wsgiflux.autoconfigure;
 
 import java.lang.reflect.Method;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.wsgiflux.server.WsgiThreadPool;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Creates the default {@code wsgiScheduler} from {@code wsgi.scheduler.*}: Reactor's bounded elastic scheduler on
- * platform threads, or its thread-per-task variant on virtual threads (Java 21 or later).
+ * Creates the default {@code wsgiScheduler} from {@code wsgi.scheduler.*}: a pool of platform threads with one shared
+ * queue, or Reactor's thread-per-task bounded elastic scheduler on virtual threads (Java 21 or later).
  */
 final class WsgiSchedulers {
 
@@ -18,20 +21,37 @@ final class WsgiSchedulers {
 	}
 
 	static Scheduler create(WsgiProperties.Scheduler properties) {
-		// The admission bound in BoundedWsgiScheduler caps the total; this per-thread cap can never be the limit.
-		int queuedTaskCap = Math.max(1, properties.getQueueCapacity());
 		Scheduler scheduler;
 		if (properties.isVirtualThreads()) {
+			// BoundedWsgiScheduler's admission caps the total; Reactor's own per-thread cap would only add a check
+			// that locks the queue on every submit.
+			int queuedTaskCap = Integer.MAX_VALUE;
 			scheduler = new Schedulers.Factory() {
 			}.newThreadPerTaskBoundedElastic(properties.getThreadCap(), queuedTaskCap,
 					virtualThreadFactory(THREAD_NAME_PREFIX + "-vt-"));
 		}
 		else {
-			scheduler = Schedulers.newBoundedElastic(properties.getThreadCap(), queuedTaskCap, THREAD_NAME_PREFIX,
-					(int) Math.max(1, properties.getKeepAlive().toSeconds()), true);
+			scheduler = Schedulers.fromExecutorService(threadPool(properties), THREAD_NAME_PREFIX);
 		}
 		scheduler.init();
 		return scheduler;
+	}
+
+	/**
+	 * Platform threads: a {@link WsgiThreadPool} with one shared queue, adding threads only when all are busy.
+	 * Reactor's bounded elastic scheduler was measured slower here: it copies its array of busy workers on every
+	 * pick and release (a third of the event loops' time at tens of thousands of short requests per second), and a
+	 * queued request waits on one worker's own queue, behind whatever that worker runs.
+	 */
+	static ExecutorService threadPool(WsgiProperties.Scheduler properties) {
+		AtomicInteger count = new AtomicInteger();
+		ThreadFactory threads = (task) -> {
+			Thread thread = new Thread(task, THREAD_NAME_PREFIX + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+		return new WsgiThreadPool(properties.getThreadCap(), Math.max(1, properties.getKeepAlive().toMillis()),
+				threads);
 	}
 
 	/**

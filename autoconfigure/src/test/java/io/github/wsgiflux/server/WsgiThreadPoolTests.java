@@ -1,0 +1,72 @@
+package io.github.wsgiflux.server;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link WsgiThreadPool} adds a thread only when every thread is busy, never more than its maximum, and queues the
+ * rest in one shared queue.
+ */
+class WsgiThreadPoolTests {
+
+	private final WsgiThreadPool pool = new WsgiThreadPool(4, 60_000, Executors.defaultThreadFactory());
+
+	@AfterEach
+	void shutdown() {
+		this.pool.shutdownNow();
+	}
+
+	@Test
+	void sequentialTasksReuseIdleThreads() throws Exception {
+		for (int i = 0; i < 100; i++) {
+			this.pool.submit(() -> {
+			}).get(5, TimeUnit.SECONDS);
+		}
+		// A task's future completes just before its thread counts as idle again: at most one extra thread.
+		assertThat(this.pool.getPoolSize()).isLessThanOrEqualTo(2);
+	}
+
+	@Test
+	void busyThreadsMakeNewOnesUpToTheMaximumThenTasksQueue() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch started = new CountDownLatch(4);
+		Future<?>[] tasks = new Future<?>[6];
+		for (int i = 0; i < 6; i++) {
+			tasks[i] = this.pool.submit(() -> {
+				started.countDown();
+				release.await();
+				return null;
+			});
+		}
+		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.pool.getPoolSize()).isEqualTo(4);
+		assertThat(this.pool.getQueue()).hasSize(2);
+		release.countDown();
+		for (Future<?> task : tasks) {
+			task.get(5, TimeUnit.SECONDS);
+		}
+		assertThat(this.pool.getQueue()).isEmpty();
+	}
+
+	@Test
+	void idleThreadsEndAfterTheKeepAlive() throws Exception {
+		WsgiThreadPool shortLived = new WsgiThreadPool(2, 50, Executors.defaultThreadFactory());
+		try {
+			shortLived.submit(() -> {
+			}).get(5, TimeUnit.SECONDS);
+			org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+				.until(() -> shortLived.getPoolSize() == 0);
+		}
+		finally {
+			shortLived.shutdownNow();
+		}
+	}
+
+}
