@@ -1,0 +1,128 @@
+package io.github.wsgiflux.benchmarks.jmh;
+
+import java.io.ByteArrayInputStream;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.github.wsgiflux.server.BoundedWsgiScheduler;
+import io.github.wsgiflux.server.EnvironBuilder;
+import io.github.wsgiflux.server.WsgiHandlerFunction;
+import io.github.wsgiflux.server.WsgiHandlerSettings;
+import io.github.wsgiflux.server.WsgiMount;
+import io.github.wsgiflux.spi.Header;
+import io.github.wsgiflux.spi.WsgiApplication;
+import io.github.wsgiflux.spi.WsgiInput;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.reactive.function.server.HandlerStrategies;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * The per-request hot path without the network: building the environ of a typical browser request, and the whole
+ * bridge (environ, the application call on an immediate scheduler, publishing the response, writing it to the
+ * exchange; {@link #baseline()} is the cost of the mock exchange alone). Run with {@code -prof gc} for the bytes
+ * allocated per request: see {@code jmh.sh}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class HotPathBenchmark {
+
+	private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
+
+	private static final List<Header> TEXT = List.of(Header.of("Content-Type", "text/plain"));
+
+	private EnvironBuilder environBuilder;
+
+	private MockServerHttpRequest request;
+
+	private WsgiInput input;
+
+	private StringWriter errors;
+
+	private WsgiHandlerFunction handler;
+
+	private ServerResponse.Context context;
+
+	private List<org.springframework.http.codec.HttpMessageReader<?>> readers;
+
+	@Setup
+	public void setUp() {
+		WsgiApplication hello = (environ, start) -> {
+			start.start("200 OK", TEXT);
+			return List.of(HELLO);
+		};
+		WsgiMount mount = new WsgiMount("/legacy", "bench", hello);
+		this.environBuilder = new EnvironBuilder(mount);
+		this.request = browserRequest();
+		this.input = new WsgiInput(new ByteArrayInputStream(new byte[0]));
+		this.errors = new StringWriter();
+		BoundedWsgiScheduler scheduler = new BoundedWsgiScheduler(Schedulers.immediate(), 1, 0);
+		this.handler = new WsgiHandlerFunction(mount, scheduler, WsgiHandlerSettings.defaults());
+		this.readers = ServerCodecConfigurer.create().getReaders();
+		HandlerStrategies strategies = HandlerStrategies.withDefaults();
+		this.context = new ServerResponse.Context() {
+
+			@Override
+			public List<org.springframework.http.codec.HttpMessageWriter<?>> messageWriters() {
+				return strategies.messageWriters();
+			}
+
+			@Override
+			public List<org.springframework.web.reactive.result.view.ViewResolver> viewResolvers() {
+				return strategies.viewResolvers();
+			}
+		};
+	}
+
+	@Benchmark
+	public Map<String, Object> environ() throws Exception {
+		return this.environBuilder.build(this.request, this.input, this.errors);
+	}
+
+	/** What {@link #bridge()} spends on the mock exchange itself: subtract it to get the gateway's share. */
+	@Benchmark
+	public Object baseline() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(browserRequest());
+		return ServerRequest.create(exchange, this.readers);
+	}
+
+	@Benchmark
+	public Object bridge() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(browserRequest());
+		ServerRequest serverRequest = ServerRequest.create(exchange, this.readers);
+		ServerResponse response = this.handler.handle(serverRequest).block(Duration.ofSeconds(1));
+		response.writeTo(exchange, this.context).block(Duration.ofSeconds(1));
+		return exchange.getResponse().getStatusCode();
+	}
+
+	private static MockServerHttpRequest browserRequest() {
+		return MockServerHttpRequest.get("http://localhost:8080/legacy/orders/42?page=2&sort=date")
+			.remoteAddress(new InetSocketAddress("127.0.0.1", 54321))
+			.header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0")
+			.header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+			.header("Accept-Language", "en-US,en;q=0.5")
+			.header("Accept-Encoding", "gzip, deflate, br")
+			.header("Cookie", "session=abc123; theme=dark")
+			.header("Referer", "http://localhost:8080/legacy/orders")
+			.header("Connection", "keep-alive")
+			.build();
+	}
+
+}
