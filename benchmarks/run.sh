@@ -121,6 +121,14 @@ before=$(heap_used)
 overload=$(measure overload 512 "$BASE/wsgi/sleep?ms=20")
 after=$(heap_used)
 read -r _ or op on ot <<<"$overload"
+# Latency by status while saturated: sample single requests beside the load.
+wrk -t2 -c512 -d"$DURATION" "$BASE/wsgi/sleep?ms=20" >/dev/null &
+LOADER=$!
+sleep 2
+samples=$(for _ in $(seq 1 40); do curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "$BASE/wsgi/sleep?ms=20"; done)
+wait "$LOADER" || true
+lat503=$(awk '$1 == 503 {print $2 * 1000}' <<<"$samples" | median)
+lat200=$(awk '$1 == 200 {print $2 * 1000}' <<<"$samples" | median)
 {
 echo "## 4. Overload: 20 ms app, thread-cap 16, queue-capacity 32, 512 connections"
 echo
@@ -128,7 +136,8 @@ echo "| req/s (all) | 503 share | accepted (200) req/s | Little's-law bound of 2
 echo "|---|---|---|---|---|---|"
 echo "| $or | $(awk -v n="$on" -v t="$ot" 'BEGIN { printf "%.4f", n / t }') | $(awk -v r="$or" -v n="$on" -v t="$ot" 'BEGIN { printf "%.0f", r * (t - n) / t }') | 800 | $op | ${before:-?} / ${after:-?} |"
 echo
-echo "(wrk reports one latency distribution for all responses; the 503s come back at once.)"
+echo "wrk reports one latency distribution for all responses. Single requests sampled beside the load: median"
+echo "latency of a 503 **${lat503:-?} ms**, of a 200 ${lat200:-n/a} ms ($(awk '$1 == 200' <<<"$samples" | wc -l) of 40 got 200)."
 echo
 } | tee -a "$OUT"
 stop_app
@@ -136,17 +145,55 @@ stop_app
 if [ "$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1)" -ge 21 ]; then
 	echo "== 5. virtual threads, 2000 connections"
 	start_app -Xmx1g --wsgi.scheduler.virtual-threads=true --wsgi.scheduler.thread-cap=4000 --wsgi.scheduler.queue-capacity=1000
+	cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP/stat"; }
+	t0=$(cpu_ticks); s0=$(date +%s.%N)
 	vt=$(measure virtual 2000 "$BASE/wsgi/sleep?ms=20")
+	t1=$(cpu_ticks); s1=$(date +%s.%N)
+	cores=$(awk -v t="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v a="$s0" -v b="$s1" 'BEGIN { printf "%.2f", t / hz / (b - a) }')
 	read -r _ vr vp vn _ <<<"$vt"
 	{
 	echo "## 5. Virtual threads: 20 ms app, 2000 connections"
 	echo
-	echo "| req/s | bound (2000 / 0.020 s) | share | p99 ms | errors |"
-	echo "|---|---|---|---|---|"
-	echo "| $vr | 100000 | $(ratio "$vr" 100000) | $vp | $vn |"
+	echo "| req/s | bound (2000 / 0.020 s) | share | p99 ms | errors | server CPU (cores of $(nproc)) |"
+	echo "|---|---|---|---|---|---|"
+	echo "| $vr | 100000 | $(ratio "$vr" 100000) | $vp | $vn | $cores |"
+	echo
+	echo "The server used $cores of the $(nproc) cores over the warm-up and runs, wrk (2000 connections) the rest: the"
+	echo "machine's CPU, not the scheduler, caps this figure."
 	echo
 	} | tee -a "$OUT"
 	stop_app
+fi
+
+if command -v gunicorn >/dev/null && /usr/bin/python3 -c 'import tornado' 2>/dev/null; then
+	echo "== reference points: gunicorn (gthread, 64 threads) and Tornado's WSGIContainer"
+	ref() { # label, command...
+		local label=$1; shift
+		(cd benchmarks/python && exec "$@") >"benchmarks/target/$label.log" 2>&1 &
+		APP=$!
+		for _ in $(seq 1 60); do curl -sf "$BASE/hello" >/dev/null 2>&1 && break; sleep 0.5; done
+		local h s
+		h=$(measure "$label" 64 "$BASE/hello")
+		s=$(measure "$label" 256 "$BASE/sleep?ms=20")
+		stop_app
+		echo "$h|$s"
+	}
+	g=$(ref gunicorn gunicorn -k gthread --threads 64 -w 1 -b "127.0.0.1:$PORT" hello_app:app)
+	t=$(ref tornado /usr/bin/python3 tornado_server.py "$PORT")
+	read -r _ gh gp _ _ <<<"${g%%|*}"; read -r _ gs gsp gse _ <<<"${g##*|}"
+	read -r _ th tp _ _ <<<"${t%%|*}"; read -r _ ts tsp tse _ <<<"${t##*|}"
+	{
+	echo "## Reference points: Python WSGI servers, same wrk settings"
+	echo
+	echo "| server | hello req/s (64 conn.) | hello p99 ms | 20 ms app req/s (256 conn.) | 20 ms p99 ms | 20 ms errors |"
+	echo "|---|---|---|---|---|---|"
+	echo "| wsgiflux (scenarios 1, 2) | $wr | $wp | $br | $bp | $bn |"
+	echo "| gunicorn $(gunicorn --version 2>&1 | awk '{print $NF}' | tr -d '()'), gthread, 1 worker, 64 threads | $gh | $gp | $gs | $gsp | $gse |"
+	echo "| Tornado $(/usr/bin/python3 -c 'import tornado; print(tornado.version)') WSGIContainer | $th | $tp | $ts | $tsp | $tse |"
+	echo
+	echo "Tornado's WSGIContainer runs the app on its event loop, so the 20 ms sleeps are served one at a time."
+	echo
+	} | tee -a "$OUT"
 fi
 
 echo "== 6. streaming 1 GiB with -Xmx64m"
