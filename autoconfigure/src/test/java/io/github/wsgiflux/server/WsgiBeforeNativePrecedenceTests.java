@@ -1,17 +1,14 @@
 package io.github.wsgiflux.server;
 
 import io.github.wsgiflux.test.Http;
-import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.TestWsgiApp;
+import io.github.wsgiflux.test.WsgiServerTestSupport;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -24,22 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code before-native} with a mount path: the WSGI application owns {@code /legacy/**} even where a controller maps
  * the same path; everything else stays native.
  */
-@ExtendWith(NettyLeaks.class)
 @SpringBootTest(classes = WsgiBeforeNativePrecedenceTests.App.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "wsgi.routing.precedence=before-native", "wsgi.routing.mount-path=/legacy" })
-class WsgiBeforeNativePrecedenceTests {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	TestWsgiApp app;
-
-	@AfterEach
-	void conformant() {
-		this.app.assertConformant();
-	}
+class WsgiBeforeNativePrecedenceTests extends WsgiServerTestSupport {
 
 	@Autowired
 	WsgiHandlerMapping mapping;

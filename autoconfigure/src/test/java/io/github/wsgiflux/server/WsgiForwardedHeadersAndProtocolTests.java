@@ -5,16 +5,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import io.github.wsgiflux.test.Http;
-import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.TestApplication;
-import io.github.wsgiflux.test.TestWsgiApp;
-import org.junit.jupiter.api.AfterEach;
+import io.github.wsgiflux.test.WsgiServerTestSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,22 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What the environ takes from Spring's own request handling: forwarded headers when the user enables them, and the
  * HTTP version of the connection (HTTP/2 over cleartext here).
  */
-@ExtendWith(NettyLeaks.class)
 @SpringBootTest(classes = TestApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.forward-headers-strategy=framework", "server.http2.enabled=true" })
-class WsgiForwardedHeadersAndProtocolTests {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	TestWsgiApp app;
-
-	@AfterEach
-	void conformant() {
-		this.app.assertConformant();
-	}
+class WsgiForwardedHeadersAndProtocolTests extends WsgiServerTestSupport {
 
 	@Test
 	void urlSchemeAndServerNameHonourForwardedHeadersWhenEnabled() {

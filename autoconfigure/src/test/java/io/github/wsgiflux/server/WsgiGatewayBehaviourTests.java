@@ -9,20 +9,16 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.github.wsgiflux.test.Http;
-import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.RawHttp;
 import io.github.wsgiflux.test.TestApplication;
-import io.github.wsgiflux.test.TestWsgiApp;
+import io.github.wsgiflux.test.WsgiServerTestSupport;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -33,19 +29,8 @@ import static org.awaitility.Awaitility.await;
  * the PEP 3333 response rules and error handling.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ExtendWith({ OutputCaptureExtension.class, NettyLeaks.class })
-class WsgiGatewayBehaviourTests {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	TestWsgiApp app;
-
-	@AfterEach
-	void conformant() {
-		this.app.assertConformant();
-	}
+@ExtendWith(OutputCaptureExtension.class)
+class WsgiGatewayBehaviourTests extends WsgiServerTestSupport {
 
 	Http http;
 

@@ -15,16 +15,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
-import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.TestApplication;
-import io.github.wsgiflux.test.TestWsgiApp;
-import org.junit.jupiter.api.AfterEach;
+import io.github.wsgiflux.test.WsgiServerTestSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,22 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * HTTP/2 over TLS when the user enables {@code server.http2.enabled} with SSL: the environ says {@code HTTP/2.0} and
  * {@code https}, streaming works, and many streams share one connection.
  */
-@ExtendWith(NettyLeaks.class)
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.http2.enabled=true", "server.ssl.certificate=classpath:tls/cert.pem",
 				"server.ssl.certificate-private-key=classpath:tls/key.pem" })
-class WsgiHttp2TlsTests {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	TestWsgiApp app;
-
-	@AfterEach
-	void conformant() {
-		this.app.assertConformant();
-	}
+class WsgiHttp2TlsTests extends WsgiServerTestSupport {
 
 	@Test
 	void http2OverTlsServesManyStreamsOnOneConnection() throws Exception {

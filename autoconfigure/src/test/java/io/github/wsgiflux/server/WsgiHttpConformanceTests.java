@@ -17,21 +17,18 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
 import io.github.wsgiflux.test.Http;
-import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.RawHttp;
 import io.github.wsgiflux.test.TestApplication;
-import io.github.wsgiflux.test.TestWsgiApp;
+import io.github.wsgiflux.test.WsgiServerTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,16 +38,9 @@ import static org.awaitility.Awaitility.await;
  * {@code Connection: close}, HTTP/2 cleartext with prior knowledge, odd and hostile request lines and headers,
  * disconnects; plus what Tornado's own WSGIContainer tests check.
  */
-@ExtendWith(NettyLeaks.class)
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "server.http2.enabled=true")
-class WsgiHttpConformanceTests {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	TestWsgiApp app;
+class WsgiHttpConformanceTests extends WsgiServerTestSupport {
 
 	@Autowired
 	BoundedWsgiScheduler scheduler;
@@ -65,8 +55,7 @@ class WsgiHttpConformanceTests {
 	}
 
 	@AfterEach
-	void conformant() {
-		this.app.assertConformant();
+	void workersFreed() {
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.scheduler.getActiveCount() == 0);
 	}
 

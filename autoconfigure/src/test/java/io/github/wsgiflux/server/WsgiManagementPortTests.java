@@ -4,17 +4,12 @@ import java.io.IOException;
 import java.net.ServerSocket;
 
 import io.github.wsgiflux.test.Http;
-import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.TestApplication;
-import io.github.wsgiflux.test.TestWsgiApp;
-import org.junit.jupiter.api.AfterEach;
+import io.github.wsgiflux.test.WsgiServerTestSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -23,20 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A separate management port serves the actuator only: its requests never reach the WSGI application.
  */
-@ExtendWith(NettyLeaks.class)
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class WsgiManagementPortTests {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	TestWsgiApp app;
-
-	@AfterEach
-	void conformant() {
-		this.app.assertConformant();
-	}
+class WsgiManagementPortTests extends WsgiServerTestSupport {
 
 	@LocalManagementPort
 	int managementPort;

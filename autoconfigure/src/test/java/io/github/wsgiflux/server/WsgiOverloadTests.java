@@ -10,16 +10,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.github.wsgiflux.test.Http;
-import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.TestApplication;
-import io.github.wsgiflux.test.TestWsgiApp;
-import org.junit.jupiter.api.AfterEach;
+import io.github.wsgiflux.test.WsgiServerTestSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,22 +23,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * A full scheduler answers 503 with Retry-After at once, and the server recovers when the load goes away.
  */
-@ExtendWith(NettyLeaks.class)
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "wsgi.scheduler.thread-cap=2", "wsgi.scheduler.queue-capacity=2",
 				"wsgi.scheduler.retry-after=3s" })
-class WsgiOverloadTests {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	TestWsgiApp app;
-
-	@AfterEach
-	void conformant() {
-		this.app.assertConformant();
-	}
+class WsgiOverloadTests extends WsgiServerTestSupport {
 
 	@Autowired
 	BoundedWsgiScheduler scheduler;

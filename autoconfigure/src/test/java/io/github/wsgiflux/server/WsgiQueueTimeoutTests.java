@@ -8,16 +8,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.github.wsgiflux.test.Http;
-import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.TestApplication;
-import io.github.wsgiflux.test.TestWsgiApp;
-import org.junit.jupiter.api.AfterEach;
+import io.github.wsgiflux.test.WsgiServerTestSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,22 +22,10 @@ import static org.awaitility.Awaitility.await;
  * {@code wsgi.scheduler.queue-timeout}: a request that waits too long for a worker gets 503, and the application never
  * runs it.
  */
-@ExtendWith(NettyLeaks.class)
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "wsgi.scheduler.thread-cap=1", "wsgi.scheduler.queue-capacity=5",
 				"wsgi.scheduler.queue-timeout=300ms" })
-class WsgiQueueTimeoutTests {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	TestWsgiApp app;
-
-	@AfterEach
-	void conformant() {
-		this.app.assertConformant();
-	}
+class WsgiQueueTimeoutTests extends WsgiServerTestSupport {
 
 	@Autowired
 	BoundedWsgiScheduler scheduler;

@@ -6,16 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 import io.github.wsgiflux.test.Http;
-import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.TestWsgiApp;
-import org.junit.jupiter.api.AfterEach;
+import io.github.wsgiflux.test.WsgiServerTestSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.Customizer;
@@ -28,22 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * With Spring Security, the WSGI application sits behind the same filter chain as native handlers, and the
  * authenticated user's name reaches it as {@code REMOTE_USER}; a client header cannot forge it.
  */
-@ExtendWith(NettyLeaks.class)
 @SpringBootTest(classes = WsgiRemoteUserSecurityTests.App.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.security.user.name=ada", "spring.security.user.password=secret" })
-class WsgiRemoteUserSecurityTests {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	TestWsgiApp app;
-
-	@AfterEach
-	void conformant() {
-		this.app.assertConformant();
-	}
+class WsgiRemoteUserSecurityTests extends WsgiServerTestSupport {
 
 	@Test
 	void protectedPathNeedsAuthenticationLikeNativeHandlers() {

@@ -3,17 +3,13 @@ package io.github.wsgiflux.server;
 import java.net.http.HttpResponse;
 
 import io.github.wsgiflux.test.Http;
-import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.TestWsgiApp;
+import io.github.wsgiflux.test.WsgiServerTestSupport;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -28,21 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The default precedence ({@code after-native}): every native handler wins, the WSGI application gets the rest.
  */
-@ExtendWith(NettyLeaks.class)
 @SpringBootTest(classes = WsgiRoutingPrecedenceTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "management.endpoints.web.exposure.include=health")
-class WsgiRoutingPrecedenceTests {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	TestWsgiApp app;
-
-	@AfterEach
-	void conformant() {
-		this.app.assertConformant();
-	}
+class WsgiRoutingPrecedenceTests extends WsgiServerTestSupport {
 
 	Http http;
 

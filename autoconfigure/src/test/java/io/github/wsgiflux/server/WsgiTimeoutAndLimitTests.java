@@ -6,11 +6,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.github.wsgiflux.test.Http;
-import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.TestApplication;
-import io.github.wsgiflux.test.TestWsgiApp;
+import io.github.wsgiflux.test.WsgiServerTestSupport;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,7 +16,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -27,22 +24,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code wsgi.request.timeout}, {@code wsgi.request.max-body-size} and the access log.
  */
-@ExtendWith({ OutputCaptureExtension.class, NettyLeaks.class })
+@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "wsgi.request.timeout=500ms", "wsgi.request.max-body-size=1KB", "wsgi.access-log.enabled=true",
 				"wsgi.scheduler.thread-cap=2" })
-class WsgiTimeoutAndLimitTests {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	TestWsgiApp app;
-
-	@AfterEach
-	void conformant() {
-		this.app.assertConformant();
-	}
+class WsgiTimeoutAndLimitTests extends WsgiServerTestSupport {
 
 	@Autowired
 	BoundedWsgiScheduler scheduler;
