@@ -65,7 +65,9 @@ class WsgiGatewayBehaviourTests extends WsgiServerTestSupport {
 			.containsEntry("wsgi.input_terminated", "true")
 			.containsEntry("decoded.q", "café au lait")
 			.containsKey("REMOTE_PORT")
-			.doesNotContainKeys("CONTENT_LENGTH", "CONTENT_TYPE", "HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE");
+			.doesNotContainKeys("CONTENT_TYPE", "HTTP_CONTENT_LENGTH", "HTTP_CONTENT_TYPE");
+		// CONTENT_LENGTH: the JDK 17 client sends "Content-Length: 0" on a GET, later ones send none (see
+		// EnvironBuilderTests for the key's absence when the header is).
 		assertThat(environ.get("thread")).startsWith("wsgi");
 		assertThat(response.headers().firstValue("Content-Length"))
 			.hasValue(String.valueOf(response.body().getBytes(StandardCharsets.UTF_8).length));
