@@ -441,12 +441,12 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 	}
 
 	private void record(int status, Outcome outcome) {
-		if (this.recorded.compareAndSet(false, true)) {
+		WsgiRequestObserver observer = this.handler.getSettings().observer();
+		// No record to build when nobody observes (no metrics, no access log): nothing allocated per request.
+		if (observer != WsgiRequestObserver.NONE && this.recorded.compareAndSet(false, true)) {
 			long now = System.nanoTime();
 			long queued = ((this.startNanos != 0) ? this.startNanos : now) - this.arrivalNanos;
-			this.handler.getSettings()
-				.observer()
-				.requestEnded(new WsgiRequestRecord(this.handler.getMount().getName(), this.method, this.path, status,
+			observer.requestEnded(new WsgiRequestRecord(this.handler.getMount().getName(), this.method, this.path, status,
 						outcome, this.bytesSent, queued, now - this.arrivalNanos));
 		}
 	}

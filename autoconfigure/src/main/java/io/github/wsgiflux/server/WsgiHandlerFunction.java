@@ -46,9 +46,11 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 
 	private final EnvironBuilder environBuilder;
 
-	private final ServerResponse badRequest;
+	private final Mono<ServerResponse> badRequest;
 
 	private final ServerResponse payloadTooLarge;
+
+	private final Mono<ServerResponse> payloadTooLargeMono;
 
 	private final ServerResponse serviceUnavailable;
 
@@ -69,8 +71,9 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		this.scheduler = scheduler;
 		this.settings = settings;
 		this.environBuilder = new EnvironBuilder(mount);
-		this.badRequest = fixed(HttpStatus.BAD_REQUEST, List.of());
+		this.badRequest = Mono.just(fixed(HttpStatus.BAD_REQUEST, List.of()));
 		this.payloadTooLarge = fixed(HttpStatus.PAYLOAD_TOO_LARGE, List.of());
+		this.payloadTooLargeMono = Mono.just(this.payloadTooLarge);
 		this.serviceUnavailable = fixed(HttpStatus.SERVICE_UNAVAILABLE,
 				List.of(Header.of("Retry-After", Long.toString(Math.max(0, settings.retryAfter().toSeconds())))));
 		this.gatewayTimeout = fixed(HttpStatus.GATEWAY_TIMEOUT, List.of());
@@ -94,7 +97,7 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 			logger.info("Request body too large on " + method + " " + path + ": Content-Length "
 					+ httpRequest.getHeaders().getContentLength() + " > wsgi.request.max-body-size " + maxBodySize);
 			refused(method, path, 413);
-			return Mono.just(this.payloadTooLarge);
+			return this.payloadTooLargeMono;
 		}
 		RequestBodyStream input = new RequestBodyStream(limit(httpRequest.getBody(), maxBodySize));
 		WsgiErrorsWriter errors = new WsgiErrorsWriter();
@@ -105,7 +108,7 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		catch (InvalidRequestException ex) {
 			logger.info("Bad request " + method + " " + path + ": " + ex.getMessage());
 			refused(method, path, 400);
-			return Mono.just(this.badRequest);
+			return this.badRequest;
 		}
 		if (remoteUser != null) {
 			environ.put(Environ.REMOTE_USER, remoteUser);
@@ -161,9 +164,11 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 	}
 
 	private void refused(String method, String path, int status) {
-		this.settings.observer()
-			.requestEnded(new WsgiRequestRecord(this.mount.getName(), method, path, status, Outcome.BAD_REQUEST, 0, 0,
-					0));
+		WsgiRequestObserver observer = this.settings.observer();
+		if (observer != WsgiRequestObserver.NONE) {
+			observer.requestEnded(new WsgiRequestRecord(this.mount.getName(), method, path, status,
+					Outcome.BAD_REQUEST, 0, 0, 0));
+		}
 	}
 
 	private static Publisher<DataBuffer> limit(Flux<DataBuffer> body, long maxBodySize) {

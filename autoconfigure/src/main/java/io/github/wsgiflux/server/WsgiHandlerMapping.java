@@ -54,10 +54,8 @@ public class WsgiHandlerMapping extends RouterFunctionMapping {
 	 * @param handlers one handler per mount
 	 */
 	public WsgiHandlerMapping(List<WsgiHandlerFunction> handlers) {
-		super(routerFunction(handlers));
-		List<WsgiHandlerFunction> sorted = new ArrayList<>(handlers);
-		sorted.sort(byLongestMount());
-		this.handlers = List.copyOf(sorted);
+		super(routerFunction(longestMountFirst(handlers)));
+		this.handlers = longestMountFirst(handlers);
 	}
 
 	/**
@@ -122,19 +120,20 @@ public class WsgiHandlerMapping extends RouterFunctionMapping {
 		if (handlers.isEmpty()) {
 			throw new IllegalArgumentException("At least one WSGI mount is required");
 		}
-		List<WsgiHandlerFunction> sorted = new ArrayList<>(handlers);
-		sorted.sort(byLongestMount());
 		RouterFunction<ServerResponse> function = null;
-		for (WsgiHandlerFunction handler : sorted) {
+		for (WsgiHandlerFunction handler : handlers) {
 			RouterFunction<ServerResponse> route = RouterFunctions.route(new MountPredicate(handler.getMount()), handler);
 			function = (function != null) ? function.and(route) : route;
 		}
 		return function;
 	}
 
-	private static Comparator<WsgiHandlerFunction> byLongestMount() {
-		return Comparator.comparingInt((WsgiHandlerFunction handler) -> handler.getMount().getRawPath().length())
-			.reversed();
+	private static List<WsgiHandlerFunction> longestMountFirst(List<WsgiHandlerFunction> handlers) {
+		List<WsgiHandlerFunction> sorted = new ArrayList<>(handlers);
+		sorted.sort(Comparator
+			.comparingInt((WsgiHandlerFunction handler) -> handler.getMount().getRawPath().length())
+			.reversed());
+		return List.copyOf(sorted);
 	}
 
 	/**

@@ -1,9 +1,7 @@
 package io.github.wsgiflux.server;
 
-import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.TestWsgiApp;
 import io.github.wsgiflux.test.WsgiServerTestSupport;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,13 +26,6 @@ class WsgiBeforeNativePrecedenceTests extends WsgiServerTestSupport {
 
 	@Autowired
 	WsgiHandlerMapping mapping;
-
-	Http http;
-
-	@BeforeEach
-	void setUp() {
-		this.http = new Http(this.port);
-	}
 
 	@Test
 	void wsgiApplicationOwnsItsMountEvenWhereAControllerMapsThePath() {

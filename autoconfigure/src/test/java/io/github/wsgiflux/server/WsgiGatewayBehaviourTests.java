@@ -8,11 +8,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.RawHttp;
 import io.github.wsgiflux.test.TestApplication;
 import io.github.wsgiflux.test.WsgiServerTestSupport;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,15 +29,6 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
 class WsgiGatewayBehaviourTests extends WsgiServerTestSupport {
-
-	Http http;
-
-	@BeforeEach
-	void setUp() {
-		this.http = new Http(this.port);
-		this.app.events.clear();
-		this.app.closes.set(0);
-	}
 
 	@Test
 	void environCarriesThePep3333KeysWithExactValues() {

@@ -16,12 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
-import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.RawHttp;
 import io.github.wsgiflux.test.TestApplication;
 import io.github.wsgiflux.test.WsgiServerTestSupport;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.netty.http.HttpProtocol;
@@ -44,15 +42,6 @@ class WsgiHttpConformanceTests extends WsgiServerTestSupport {
 
 	@Autowired
 	BoundedWsgiScheduler scheduler;
-
-	Http http;
-
-	@BeforeEach
-	void setUp() {
-		this.http = new Http(this.port);
-		this.app.events.clear();
-		this.app.closes.set(0);
-	}
 
 	@AfterEach
 	void workersFreed() {

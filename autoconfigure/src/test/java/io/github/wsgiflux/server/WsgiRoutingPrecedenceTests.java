@@ -2,10 +2,8 @@ package io.github.wsgiflux.server;
 
 import java.net.http.HttpResponse;
 
-import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.TestWsgiApp;
 import io.github.wsgiflux.test.WsgiServerTestSupport;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -27,13 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = WsgiRoutingPrecedenceTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "management.endpoints.web.exposure.include=health")
 class WsgiRoutingPrecedenceTests extends WsgiServerTestSupport {
-
-	Http http;
-
-	@BeforeEach
-	void setUp() {
-		this.http = new Http(this.port);
-	}
 
 	@Test
 	void routerFunctionRouteWins() {

@@ -5,10 +5,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.TestApplication;
 import io.github.wsgiflux.test.WsgiServerTestSupport;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,14 +30,6 @@ class WsgiTimeoutAndLimitTests extends WsgiServerTestSupport {
 
 	@Autowired
 	BoundedWsgiScheduler scheduler;
-
-	Http http;
-
-	@BeforeEach
-	void setUp() {
-		this.http = new Http(this.port);
-		this.app.events.clear();
-	}
 
 	@Test
 	void appRunningPastTheTimeoutGets504AndItsWorkerIsInterruptedAndFreed(CapturedOutput output) {
