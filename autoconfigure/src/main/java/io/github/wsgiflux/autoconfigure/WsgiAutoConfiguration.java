@@ -1,5 +1,7 @@
 package io.github.wsgiflux.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -137,15 +139,26 @@ public final class WsgiAutoConfiguration {
 	private static List<WsgiMount> resolveMounts(ObjectProvider<WsgiMount> mounts,
 			Map<String, WsgiApplication> applications, WsgiProperties properties) {
 		List<WsgiMount> declared = mounts.orderedStream().toList();
-		if (!declared.isEmpty()) {
+		Map<String, WsgiApplication> unmounted = new LinkedHashMap<>(applications);
+		unmounted.values().removeIf((application) -> declared.stream().anyMatch((m) -> m.getApplication() == application));
+		if (unmounted.isEmpty() && !declared.isEmpty()) {
 			return declared;
 		}
-		if (applications.size() != 1) {
-			throw new IllegalStateException("Found " + applications.size() + " WsgiApplication beans "
-					+ applications.keySet() + ": declare a WsgiMount bean for each to give it a path");
+		if (unmounted.size() != 1) {
+			throw new IllegalStateException("Found " + unmounted.size() + " WsgiApplication beans without a WsgiMount "
+					+ unmounted.keySet() + ": declare a WsgiMount bean for each to give it a path");
 		}
-		Map.Entry<String, WsgiApplication> only = applications.entrySet().iterator().next();
-		return List.of(new WsgiMount(properties.getRouting().getMountPath(), only.getKey(), only.getValue()));
+		Map.Entry<String, WsgiApplication> only = unmounted.entrySet().iterator().next();
+		WsgiMount mount = new WsgiMount(properties.getRouting().getMountPath(), only.getKey(), only.getValue());
+		for (WsgiMount other : declared) {
+			if (other.getPath().equals(mount.getPath())) {
+				throw new IllegalStateException("Two WSGI mounts at " + mount + " and " + other
+						+ ": give the WsgiMount a path other than wsgi.routing.mount-path");
+			}
+		}
+		List<WsgiMount> resolved = new ArrayList<>(declared);
+		resolved.add(mount);
+		return resolved;
 	}
 
 	/**

@@ -157,6 +157,25 @@ class WsgiAutoConfigurationTests {
 	}
 
 	@Test
+	void whenMountBeansAndOneApplicationWithoutMountThenThatOneIsServedAtTheMountPath() {
+		this.contextRunner.withUserConfiguration(Mounts.class, OneApp.class).run((context) -> {
+			WebTestClient client = WebTestClient.bindToApplicationContext(context).build();
+			client.get().uri("/a/x").exchange().expectBody(String.class).isEqualTo("hello /x");
+			client.get().uri("/b/y").exchange().expectBody(String.class).isEqualTo("hello /b/y");
+		});
+	}
+
+	@Test
+	void whenTwoMountsShareAPathThenStartupFailsWithAClearMessage() {
+		this.contextRunner.withUserConfiguration(Mounts.class, OneApp.class)
+			.withPropertyValues("wsgi.routing.mount-path=/a/")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("Two WSGI mounts at /a"));
+	}
+
+	@Test
 	void schedulerIsDisposedWhenTheContextCloses() {
 		Scheduler[] scheduler = new Scheduler[1];
 		this.contextRunner.withUserConfiguration(OneApp.class)

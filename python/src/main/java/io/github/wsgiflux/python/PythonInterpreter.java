@@ -1,0 +1,105 @@
+package io.github.wsgiflux.python;
+
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One GraalPy context with the bridge and the application loaded, used by one worker thread at a time: borrowed
+ * for a request, entered on that thread, left and given back when the body is closed. One context per worker
+ * rather than several threads in one context, because threads in one context take turns on its global interpreter
+ * lock.
+ */
+final class PythonInterpreter {
+
+	private static final double CLOSE_TIMEOUT_SECONDS = 5.0;
+
+	private final PythonWsgiApplication owner;
+
+	private final int index;
+
+	private @Nullable Context context;
+
+	private @Nullable Value call;
+
+	private @Nullable Value app;
+
+	private @Nullable Value beforeClose;
+
+	PythonInterpreter(PythonWsgiApplication owner, int index) {
+		this.owner = owner;
+		this.index = index;
+	}
+
+	int index() {
+		return this.index;
+	}
+
+	boolean isLoaded() {
+		return this.app != null;
+	}
+
+	/**
+	 * Create the context and import the application, unless done already.
+	 * @throws PythonException when the application cannot be imported
+	 */
+	synchronized void load() {
+		if (this.app != null) {
+			return;
+		}
+		Context context = this.owner.newContext();
+		try {
+			Value bridge = this.owner.evalBridge(context);
+			this.call = bridge.getMember("call");
+			this.beforeClose = bridge.getMember("before_close");
+			this.app = bridge.getMember("load").execute(this.owner.getApp(), this.owner.getPathSpec());
+			this.context = context;
+		}
+		catch (PolyglotException ex) {
+			context.close(true);
+			throw new PythonException("Cannot load the Python WSGI application '" + this.owner.getApp()
+					+ "' in context " + this.index + ":\n" + PythonErrors.traceback(ex), null);
+		}
+		catch (RuntimeException ex) {
+			context.close(true);
+			throw ex;
+		}
+	}
+
+	/** Enter the context on the calling thread, for one request. */
+	void enter() {
+		load();
+		this.context.enter();
+	}
+
+	Value call(String environ, Object @Nullable [] extras, PythonExchange exchange) {
+		return this.call.execute(this.app, environ, extras, exchange);
+	}
+
+	/** Leave the context on the calling thread and give the interpreter back to the pool. */
+	void release() {
+		try {
+			this.context.leave();
+		}
+		finally {
+			this.owner.giveBack(this);
+		}
+	}
+
+	void close() {
+		Context context = this.context;
+		if (context == null) {
+			return;
+		}
+		try {
+			this.beforeClose.execute(CLOSE_TIMEOUT_SECONDS);
+			context.close();
+		}
+		catch (IllegalStateException | PolyglotException ex) {
+			// Still running a request that outlived the shutdown grace period: cancel it.
+			context.close(true);
+		}
+	}
+
+}

@@ -1,0 +1,422 @@
+package io.github.wsgiflux.python;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.wsgiflux.spi.Environ;
+import io.github.wsgiflux.spi.StartResponse;
+import io.github.wsgiflux.spi.WsgiApplication;
+import io.github.wsgiflux.spi.WsgiInput;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A Python WSGI application ({@code app(environ, start_response)}, PEP 3333) run by GraalPy in this JVM, behind the
+ * same {@link WsgiApplication} contract as a Java one.
+ * <p>
+ * It keeps a pool of interpreter contexts on one shared {@link Engine} (so the Python code is parsed and compiled
+ * once): a request borrows a context, runs on the worker thread the gateway gave it, and gives the context back when
+ * its body is closed. Size the pool like the worker pool: a request that finds every context busy waits for one on
+ * its worker thread. Each context imports the application itself; {@link #warmUp()} does that for all of them in
+ * parallel ahead of traffic.
+ *
+ * <pre class="code">
+ * PythonWsgiApplication flask = PythonWsgiApplication.builder("hello:app")
+ *     .path(List.of("src/main/python", "/usr/lib/python3/dist-packages"))
+ *     .contexts(4)
+ *     .build();
+ * </pre>
+ *
+ * The application is trusted code, like any library in the JVM: its contexts may read files, start threads, load
+ * native modules and read the environment, as CPython would.
+ */
+public final class PythonWsgiApplication implements WsgiApplication, AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(PythonWsgiApplication.class);
+
+	private static final String LANGUAGE = "python";
+
+	private static final char SEPARATOR = '\uffff';
+
+	/** Entries the bridge builds as Python objects itself. */
+	private static final Set<String> PYTHON_SIDE = Set.of(Environ.WSGI_VERSION, Environ.WSGI_INPUT,
+			Environ.WSGI_ERRORS, Environ.WSGI_MULTITHREAD, Environ.WSGI_MULTIPROCESS, Environ.WSGI_RUN_ONCE,
+			Environ.WSGI_INPUT_TERMINATED, Environ.WSGI_FILE_WRAPPER);
+
+	private static final Source BRIDGE = bridgeSource();
+
+	private static final long WARM_UP_STACK_SIZE = 64L * 1024 * 1024;
+
+	private final String app;
+
+	private final List<String> path;
+
+	private final String pathSpec;
+
+	private final Engine engine;
+
+	private final boolean ownEngine;
+
+	private final Map<String, String> options;
+
+	private final boolean warmUp;
+
+	private final List<PythonInterpreter> interpreters;
+
+	private final BlockingDeque<PythonInterpreter> idle;
+
+	private final AtomicInteger busy = new AtomicInteger();
+
+	private PythonWsgiApplication(Builder builder) {
+		this.app = builder.app;
+		this.path = List.copyOf(builder.path);
+		this.pathSpec = String.join(String.valueOf(SEPARATOR), this.path);
+		this.ownEngine = builder.engine == null;
+		this.engine = (builder.engine != null) ? builder.engine : Engine.newBuilder(LANGUAGE).build();
+		Map<String, String> options = new LinkedHashMap<>();
+		// Several contexts in one process may only load native modules (termios, sqlite3, pyexpat: Django needs
+		// termios) each in its own copy of the library; GraalPy makes that copy with the `patchelf` program.
+		options.put("python.IsolateNativeModules", "true");
+		if (builder.bytecodeCache != null) {
+			// Compiled modules go to their own folder, never next to the sources (dist-packages may be read-only).
+			options.put("python.DontWriteBytecodeFlag", "false");
+			options.put("python.PyCachePrefix", builder.bytecodeCache.toAbsolutePath().toString());
+		}
+		options.putAll(builder.options);
+		this.options = Map.copyOf(options);
+		this.warmUp = builder.warmUp;
+		List<PythonInterpreter> interpreters = new ArrayList<>(builder.contexts);
+		for (int i = 0; i < builder.contexts; i++) {
+			interpreters.add(new PythonInterpreter(this, i));
+		}
+		this.interpreters = List.copyOf(interpreters);
+		this.idle = new LinkedBlockingDeque<>(this.interpreters);
+	}
+
+	/**
+	 * Start building an application.
+	 * @param app the application as gunicorn takes it: {@code module:callable} ({@code module} alone means
+	 * {@code module:application}); the callable may be a dotted attribute path
+	 * @return the builder
+	 */
+	public static Builder builder(String app) {
+		return new Builder(app);
+	}
+
+	@Override
+	public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception {
+		PythonExchange exchange = new PythonExchange(input(environ), (Writer) environ.get(Environ.WSGI_ERRORS),
+				startResponse);
+		StringBuilder strings = new StringBuilder(1024);
+		List<Object> extras = null;
+		for (Map.Entry<String, Object> entry : environ.entrySet()) {
+			String key = entry.getKey();
+			Object value = entry.getValue();
+			if (value instanceof String text && key.indexOf(SEPARATOR) < 0 && text.indexOf(SEPARATOR) < 0) {
+				if (!strings.isEmpty()) {
+					strings.append(SEPARATOR);
+				}
+				strings.append(key).append(SEPARATOR).append(text);
+			}
+			else if (!PYTHON_SIDE.contains(key)) {
+				if (extras == null) {
+					extras = new ArrayList<>();
+				}
+				extras.add(key);
+				extras.add(value);
+			}
+		}
+		PythonInterpreter interpreter = this.idle.takeFirst();
+		this.busy.incrementAndGet();
+		try {
+			interpreter.enter();
+		}
+		catch (RuntimeException | Error ex) {
+			giveBack(interpreter);
+			throw ex;
+		}
+		try {
+			Value body = interpreter.call(strings.toString(), (extras != null) ? extras.toArray() : null, exchange);
+			return new PythonResponse(interpreter, body);
+		}
+		catch (PolyglotException ex) {
+			interpreter.release();
+			throw PythonErrors.translate(ex);
+		}
+		catch (RuntimeException | Error ex) {
+			interpreter.release();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Load the application in every context not loaded yet, in parallel, and wait.
+	 * @throws PythonException when a context cannot import the application
+	 */
+	public void warmUp() {
+		try {
+			warmUpAsync().join();
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * Start loading the application in every context not loaded yet, one thread per context.
+	 * @return completes when every context is loaded, or exceptionally with the first {@link PythonException}
+	 */
+	public CompletableFuture<Void> warmUpAsync() {
+		long start = System.nanoTime();
+		List<CompletableFuture<Void>> loads = new ArrayList<>();
+		for (PythonInterpreter interpreter : this.interpreters) {
+			CompletableFuture<Void> load = new CompletableFuture<>();
+			// Imports nest deeply and run interpreted at first: a default 1 MiB stack ends in RecursionError.
+			Thread thread = new Thread(null, () -> {
+				try {
+					interpreter.load();
+					load.complete(null);
+				}
+				catch (Throwable ex) {
+					load.completeExceptionally(ex);
+				}
+			}, "wsgi-python-warm-up-" + interpreter.index(), WARM_UP_STACK_SIZE);
+			thread.setDaemon(true);
+			thread.start();
+			loads.add(load);
+		}
+		return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).thenRun(() -> {
+			if (logger.isInfoEnabled()) {
+				logger.info("Python WSGI application '" + this.app + "' loaded in " + this.interpreters.size()
+						+ " context(s) in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+			}
+		});
+	}
+
+	/**
+	 * The application, {@code module:callable}.
+	 * @return the application spec
+	 */
+	public String getApp() {
+		return this.app;
+	}
+
+	/**
+	 * Whether the contexts should be loaded before the server reports ready.
+	 * @return whether to warm up
+	 */
+	public boolean isWarmUp() {
+		return this.warmUp;
+	}
+
+	/**
+	 * How many interpreter contexts the pool holds.
+	 * @return the pool size
+	 */
+	public int getContexts() {
+		return this.interpreters.size();
+	}
+
+	/**
+	 * How many contexts have the application loaded.
+	 * @return the loaded contexts
+	 */
+	public int getLoadedContexts() {
+		return (int) this.interpreters.stream().filter(PythonInterpreter::isLoaded).count();
+	}
+
+	/**
+	 * How many contexts are serving a request right now.
+	 * @return the busy contexts
+	 */
+	public int getBusyContexts() {
+		return this.busy.get();
+	}
+
+	/**
+	 * The engine the contexts share.
+	 * @return the engine
+	 */
+	public Engine getEngine() {
+		return this.engine;
+	}
+
+	/** Close every context (cancelling one still running) and the engine, unless it was given to the builder. */
+	@Override
+	public void close() {
+		for (PythonInterpreter interpreter : this.interpreters) {
+			interpreter.close();
+		}
+		if (this.ownEngine) {
+			this.engine.close(true);
+		}
+	}
+
+	String getPathSpec() {
+		return this.pathSpec;
+	}
+
+	Context newContext() {
+		Context.Builder builder = Context.newBuilder(LANGUAGE)
+			.engine(this.engine)
+			.allowAllAccess(true)
+			.allowExperimentalOptions(true);
+		this.options.forEach(builder::option);
+		return builder.build();
+	}
+
+	Value evalBridge(Context context) {
+		context.eval(BRIDGE);
+		return context.getBindings(LANGUAGE);
+	}
+
+	void giveBack(PythonInterpreter interpreter) {
+		this.busy.decrementAndGet();
+		this.idle.offerFirst(interpreter);
+	}
+
+	private static WsgiInput input(Map<String, Object> environ) {
+		Object input = environ.get(Environ.WSGI_INPUT);
+		return (input instanceof WsgiInput wsgiInput) ? wsgiInput : new WsgiInput((InputStream) input);
+	}
+
+	private static Source bridgeSource() {
+		try (InputStream in = PythonWsgiApplication.class.getResourceAsStream("wsgiflux_bridge.py")) {
+			String code = new String(Objects.requireNonNull(in, "wsgiflux_bridge.py").readAllBytes(),
+					StandardCharsets.UTF_8);
+			return Source.newBuilder(LANGUAGE, code, "wsgiflux_bridge.py").buildLiteral();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Builds a {@link PythonWsgiApplication}.
+	 */
+	public static final class Builder {
+
+		private final String app;
+
+		private List<String> path = List.of();
+
+		private int contexts = Runtime.getRuntime().availableProcessors();
+
+		private boolean warmUp = true;
+
+		private @Nullable Path bytecodeCache;
+
+		private final Map<String, String> options = new LinkedHashMap<>();
+
+		private @Nullable Engine engine;
+
+		private Builder(String app) {
+			Objects.requireNonNull(app, "app");
+			if (app.isBlank() || app.startsWith(":")) {
+				throw new IllegalArgumentException("A Python WSGI application is 'module:callable', not '" + app + "'");
+			}
+			this.app = app;
+		}
+
+		/**
+		 * Folders put in front of {@code sys.path}: the project, a virtualenv's or Debian's site-packages.
+		 * @param path the folders
+		 * @return this builder
+		 */
+		public Builder path(List<String> path) {
+			this.path = List.copyOf(path);
+			return this;
+		}
+
+		/**
+		 * How many interpreter contexts to keep, each running one request at a time (default: the number of
+		 * processors).
+		 * @param contexts at least 1
+		 * @return this builder
+		 */
+		public Builder contexts(int contexts) {
+			if (contexts < 1) {
+				throw new IllegalArgumentException("Python contexts must be at least 1, not " + contexts);
+			}
+			this.contexts = contexts;
+			return this;
+		}
+
+		/**
+		 * Whether to load the application in every context before the server reports ready (default {@code true});
+		 * otherwise each context loads it on its first request.
+		 * @param warmUp whether to warm up
+		 * @return this builder
+		 */
+		public Builder warmUp(boolean warmUp) {
+			this.warmUp = warmUp;
+			return this;
+		}
+
+		/**
+		 * A folder for compiled Python modules, so that later starts import faster (off by default: nothing is
+		 * written).
+		 * @param bytecodeCache the folder, created if missing
+		 * @return this builder
+		 */
+		public Builder bytecodeCache(@Nullable Path bytecodeCache) {
+			this.bytecodeCache = bytecodeCache;
+			return this;
+		}
+
+		/**
+		 * A GraalPy context option, such as {@code python.IsolateNativeModules=true}.
+		 * @param name the option name
+		 * @param value the value
+		 * @return this builder
+		 */
+		public Builder option(String name, String value) {
+			this.options.put(name, value);
+			return this;
+		}
+
+		/**
+		 * Share an engine with other applications (it is not closed with this one).
+		 * @param engine the engine
+		 * @return this builder
+		 */
+		public Builder engine(@Nullable Engine engine) {
+			this.engine = engine;
+			return this;
+		}
+
+		/**
+		 * Create the application; no context is created yet.
+		 * @return the application
+		 */
+		public PythonWsgiApplication build() {
+			return new PythonWsgiApplication(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,80 @@
+package io.github.wsgiflux.python.autoconfigure;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import io.github.wsgiflux.python.PythonWsgiApplication;
+import io.github.wsgiflux.server.WsgiMount;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Imports every {@link PythonWsgiApplication} that asks for it in all its contexts once the web server is up and
+ * before the application is ready: Spring Boot publishes {@code ReadinessState.ACCEPTING_TRAFFIC} only after every
+ * lifecycle has started, so readiness probes answer {@code REFUSING_TRAFFIC} (and liveness probes answer) during the
+ * warm-up. A failed import fails the start.
+ */
+public class PythonWarmUp implements SmartLifecycle {
+
+	/** After the web server (which starts in phase {@code DEFAULT_PHASE - 2048}) so that probes can be answered. */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1536;
+
+	private final ObjectProvider<PythonWsgiApplication> applications;
+
+	private final ObjectProvider<WsgiMount> mounts;
+
+	private volatile boolean running;
+
+	/**
+	 * Warm up the applications a context provides.
+	 * @param applications the applications declared as beans
+	 * @param mounts the mounts, whose Python applications need not be beans
+	 */
+	public PythonWarmUp(ObjectProvider<PythonWsgiApplication> applications, ObjectProvider<WsgiMount> mounts) {
+		this.applications = applications;
+		this.mounts = mounts;
+	}
+
+	@Override
+	public void start() {
+		Set<PythonWsgiApplication> all = Collections.newSetFromMap(new IdentityHashMap<>());
+		this.applications.orderedStream().forEach(all::add);
+		this.mounts.orderedStream()
+			.map(WsgiMount::getApplication)
+			.filter(PythonWsgiApplication.class::isInstance)
+			.forEach((application) -> all.add((PythonWsgiApplication) application));
+		List<PythonWsgiApplication> toWarm = all.stream().filter(PythonWsgiApplication::isWarmUp).toList();
+		List<CompletableFuture<Void>> loads = toWarm.stream().map(PythonWsgiApplication::warmUpAsync).toList();
+		try {
+			CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).join();
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw ex;
+		}
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}

@@ -1,0 +1,77 @@
+package io.github.wsgiflux.python.autoconfigure;
+
+import java.nio.file.Path;
+
+import io.github.wsgiflux.autoconfigure.WsgiAutoConfiguration;
+import io.github.wsgiflux.autoconfigure.WsgiProperties;
+import io.github.wsgiflux.python.PythonWsgiApplication;
+import io.github.wsgiflux.server.WsgiMount;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.graalvm.polyglot.Context;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Hosts the Python WSGI application named by {@code wsgi.python.app} through GraalPy, and warms up every
+ * {@link PythonWsgiApplication} bean before the application reports ready.
+ */
+@AutoConfiguration(before = WsgiAutoConfiguration.class)
+@ConditionalOnClass({ Context.class, PythonWsgiApplication.class })
+@EnableConfigurationProperties({ WsgiPythonProperties.class, WsgiProperties.class })
+public final class WsgiPythonAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(WsgiPythonAutoConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean
+	static PythonWarmUp pythonWarmUp(ObjectProvider<PythonWsgiApplication> applications,
+			ObjectProvider<WsgiMount> mounts) {
+		return new PythonWarmUp(applications, mounts);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty("wsgi.python.app")
+	static class PythonApplicationConfiguration {
+
+		@Bean(destroyMethod = "close")
+		PythonWsgiApplication pythonWsgiApplication(WsgiPythonProperties properties, WsgiProperties wsgi) {
+			PythonWsgiApplication.Builder builder = PythonWsgiApplication.builder(properties.getApp())
+				.path(properties.getPath().stream().map(PythonApplicationConfiguration::absolute).toList())
+				.warmUp(properties.isWarmUp())
+				.bytecodeCache(properties.getBytecodeCache());
+			if (properties.getContexts() != null) {
+				builder.contexts(properties.getContexts());
+			}
+			properties.getOptions().forEach(builder::option);
+			PythonWsgiApplication application = builder.build();
+			int threadCap = wsgi.getScheduler().getThreadCap();
+			if (application.getContexts() < threadCap && !wsgi.getScheduler().isVirtualThreads()) {
+				logger.info("Python WSGI application '" + application.getApp() + "': " + application.getContexts()
+						+ " interpreter context(s) for up to " + threadCap + " worker threads; a request finding "
+						+ "every context busy waits for one (set wsgi.python.contexts and wsgi.scheduler.thread-cap "
+						+ "alike to refuse it with 503 instead)");
+			}
+			return application;
+		}
+
+		@Bean
+		@ConditionalOnProperty("wsgi.python.mount-path")
+		WsgiMount pythonWsgiMount(PythonWsgiApplication application, WsgiPythonProperties properties) {
+			return new WsgiMount(properties.getMountPath(), "python", application);
+		}
+
+		private static String absolute(String folder) {
+			return Path.of(folder).toAbsolutePath().normalize().toString();
+		}
+
+	}
+
+}

@@ -1,0 +1,17 @@
+from django.http import HttpResponse, JsonResponse
+from django.urls import path
+
+
+def index(request):
+    return HttpResponse("Hello from Django")
+
+
+def info(request):
+    return JsonResponse({"framework": "django", "path": request.path, "script_name": request.META["SCRIPT_NAME"],
+                         "method": request.method, "query": request.GET.dict()})
+
+
+urlpatterns = [
+    path("", index),
+    path("info", info),
+]
