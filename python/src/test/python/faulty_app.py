@@ -1,4 +1,5 @@
-"""Applications that break the contract or fail, one per path; not wrapped in the validator."""
+"""Applications that break the contract or fail, one per path, and chunk types the validator would refuse (it
+takes only `bytes`, where PEP 3333 servers commonly take any bytes-like object)."""
 import time
 
 closed = []
@@ -23,6 +24,9 @@ class Body:
 
 def app(environ, start_response):
     path = environ["PATH_INFO"]
+    if path == "/bytes":
+        start_response("200 OK", [("Content-Type", "application/octet-stream")])
+        return [bytes(range(256)), bytearray(b"-ba-"), memoryview(b"mv")]
     if path == "/raise":
         raise ValueError("secret-detail-42")
     if path == "/none":

@@ -23,7 +23,7 @@ def raw_app(environ, start_response):
         rest_lines = inp.readlines()
         body = json.dumps({"first": first.decode("latin-1"), "second": second.decode("latin-1"),
                            "rest": [line.decode("latin-1") for line in rest_lines],
-                           "after": inp.read().decode("latin-1")}).encode()
+                           "after": inp.read(100).decode("latin-1")}).encode()
         start_response("200 OK", [("Content-Type", "application/json")])
         return [body]
     if path == "/iterate":
@@ -31,10 +31,6 @@ def raw_app(environ, start_response):
         body = str(count).encode()
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [body]
-    if path == "/bytes":
-        data = bytes(range(256))
-        start_response("200 OK", [("Content-Type", "application/octet-stream")])
-        return [data, bytearray(b"-ba-"), memoryview(b"mv")]
     if path == "/errors":
         environ["wsgi.errors"].write("python says hello to wsgi.errors\n")
         environ["wsgi.errors"].flush()

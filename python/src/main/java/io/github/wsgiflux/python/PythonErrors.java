@@ -7,6 +7,7 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.PolyglotException.StackFrame;
 import org.graalvm.polyglot.SourceSection;
 import org.graalvm.polyglot.Value;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns what GraalPy throws into what the gateway understands: the Java exception a Python frame passed through
@@ -58,7 +59,7 @@ final class PythonErrors {
 			}
 			SourceSection location = frame.getSourceLocation();
 			StringBuilder line = new StringBuilder("  File \"");
-			line.append((location != null) ? location.getSource().getName() : "<unknown>").append('"');
+			line.append(fileName(location)).append('"');
 			if (location != null && location.hasLines()) {
 				line.append(", line ").append(location.getStartLine());
 			}
@@ -70,6 +71,14 @@ final class PythonErrors {
 			text.append(frames.get(i)).append('\n');
 		}
 		return text.append(ex.getMessage()).toString();
+	}
+
+	private static String fileName(@Nullable SourceSection location) {
+		if (location == null) {
+			return "<unknown>";
+		}
+		String path = location.getSource().getPath();
+		return (path != null) ? path : location.getSource().getName();
 	}
 
 	static String typeName(Value value) {

@@ -49,4 +49,81 @@ class PythonFrameworksTests {
 			.contains("\"path\":\"/json\"")
 			.contains("\"q\":\"caf\\u00e9\"");
 	}
+
+	@Test
+	void flaskParsesAFormPost() {
+		HttpResponse<String> response = this.http.post("/flask/form", "application/x-www-form-urlencoded",
+				"name=Ada+L%C3%B6w&item=a&item=b");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("name=Ada Löw;items=a,b");
+	}
+
+	@Test
+	void flaskReadsAndWritesJson() {
+		HttpResponse<String> response = this.http.post("/flask/json", "application/json", "{\"n\": [1, 2, 3]}");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+		assertThat(response.body()).contains("\"received\":{\"n\":[1,2,3]}").contains("\"size\":16");
+	}
+
+	@Test
+	void flaskStreamsAGeneratorResponse() {
+		HttpResponse<String> response = this.http.get("/flask/stream?count=1000");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Length")).isEmpty();
+		assertThat(response.body().lines()).hasSize(1000).startsWith("line 0").endsWith("line 999");
+	}
+
+	@Test
+	void flaskReadsAStreamedUpload() {
+		String body = "x".repeat(3 * 1024 * 1024);
+		HttpResponse<String> response = this.http.post("/flask/upload", "application/octet-stream", body);
+		assertThat(response.body()).isEqualTo("received " + body.length() + " bytes");
+	}
+
+	@Test
+	void flaskAnswersItsOwn404() {
+		HttpResponse<String> response = this.http.get("/flask/missing");
+		assertThat(response.statusCode()).isEqualTo(404);
+		assertThat(response.body()).contains("Not Found");
+	}
+
+	@Test
+	void flaskErrorIsA500WithoutTheExceptionAndTheServerKeepsServing() {
+		HttpResponse<String> response = this.http.get("/flask/fail");
+		assertThat(response.statusCode()).isEqualTo(500);
+		assertThat(response.body()).doesNotContain("secret-detail-42").doesNotContain("Traceback");
+		assertThat(this.http.get("/flask/").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void nativeRouteWinsOverTheFlaskRouteAtTheSamePath() {
+		HttpResponse<String> response = this.http.get("/flask/native");
+		assertThat(response.body()).isEqualTo("native route wins");
+	}
+
+	@Test
+	void bottleAnswersItsRoutes() {
+		assertThat(this.http.get("/bottle/").body()).isEqualTo("Hello from Bottle");
+		assertThat(this.http.get("/bottle/hello/world").body()).isEqualTo("Hello world");
+		HttpResponse<String> echo = this.http.post("/bottle/echo", "text/plain", "echo me");
+		assertThat(echo.body()).isEqualTo("echo me");
+	}
+
+	@Test
+	void djangoAnswersThroughGetWsgiApplication() {
+		assertThat(this.http.get("/django/").body()).isEqualTo("Hello from Django");
+		HttpResponse<String> info = this.http.get("/django/info?a=1");
+		assertThat(info.statusCode()).isEqualTo(200);
+		assertThat(info.body()).contains("\"framework\": \"django\"")
+			.contains("\"path\": \"/django/info\"")
+			.contains("\"script_name\": \"/django\"")
+			.contains("\"query\": {\"a\": \"1\"}");
+	}
+
+	@Test
+	void djangoAnswersItsOwn404() {
+		assertThat(this.http.get("/django/nowhere").statusCode()).isEqualTo(404);
+	}
+
 }

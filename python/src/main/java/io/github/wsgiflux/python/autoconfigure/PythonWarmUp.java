@@ -11,13 +11,17 @@ import io.github.wsgiflux.python.PythonWsgiApplication;
 import io.github.wsgiflux.server.WsgiMount;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Imports every {@link PythonWsgiApplication} that asks for it in all its contexts once the web server is up and
  * before the application is ready: Spring Boot publishes {@code ReadinessState.ACCEPTING_TRAFFIC} only after every
  * lifecycle has started, so readiness probes answer {@code REFUSING_TRAFFIC} (and liveness probes answer) during the
- * warm-up. A failed import fails the start.
+ * warm-up, while liveness is published as {@code CORRECT}. A failed import fails the start.
  */
 public class PythonWarmUp implements SmartLifecycle {
 
@@ -28,16 +32,21 @@ public class PythonWarmUp implements SmartLifecycle {
 
 	private final ObjectProvider<WsgiMount> mounts;
 
+	private final ApplicationEventPublisher publisher;
+
 	private volatile boolean running;
 
 	/**
 	 * Warm up the applications a context provides.
 	 * @param applications the applications declared as beans
 	 * @param mounts the mounts, whose Python applications need not be beans
+	 * @param publisher where to publish the availability states
 	 */
-	public PythonWarmUp(ObjectProvider<PythonWsgiApplication> applications, ObjectProvider<WsgiMount> mounts) {
+	public PythonWarmUp(ObjectProvider<PythonWsgiApplication> applications, ObjectProvider<WsgiMount> mounts,
+			ApplicationEventPublisher publisher) {
 		this.applications = applications;
 		this.mounts = mounts;
+		this.publisher = publisher;
 	}
 
 	@Override
@@ -49,6 +58,11 @@ public class PythonWarmUp implements SmartLifecycle {
 			.filter(PythonWsgiApplication.class::isInstance)
 			.forEach((application) -> all.add((PythonWsgiApplication) application));
 		List<PythonWsgiApplication> toWarm = all.stream().filter(PythonWsgiApplication::isWarmUp).toList();
+		if (!toWarm.isEmpty()) {
+			// Alive (a liveness probe must not restart a pod that is only importing) but not ready yet.
+			AvailabilityChangeEvent.publish(this.publisher, this, LivenessState.CORRECT);
+			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
+		}
 		List<CompletableFuture<Void>> loads = toWarm.stream().map(PythonWsgiApplication::warmUpAsync).toList();
 		try {
 			CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).join();

@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -33,8 +34,8 @@ public final class WsgiPythonAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	static PythonWarmUp pythonWarmUp(ObjectProvider<PythonWsgiApplication> applications,
-			ObjectProvider<WsgiMount> mounts) {
-		return new PythonWarmUp(applications, mounts);
+			ObjectProvider<WsgiMount> mounts, ApplicationEventPublisher publisher) {
+		return new PythonWarmUp(applications, mounts, publisher);
 	}
 
 	@Configuration(proxyBeanMethods = false)

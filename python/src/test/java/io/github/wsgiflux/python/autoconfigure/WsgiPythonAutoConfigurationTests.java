@@ -1,0 +1,76 @@
+package io.github.wsgiflux.python.autoconfigure;
+
+import io.github.wsgiflux.autoconfigure.WsgiAutoConfiguration;
+import io.github.wsgiflux.python.PythonWsgiApplication;
+import io.github.wsgiflux.server.WsgiMount;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What {@code wsgi.python.*} properties configure. Warm-up is off here, so no interpreter context is created.
+ */
+class WsgiPythonAutoConfigurationTests {
+
+	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(WsgiPythonAutoConfiguration.class, WsgiAutoConfiguration.class))
+		.withPropertyValues("wsgi.python.warm-up=false");
+
+	@Test
+	void withoutAnAppNothingIsHostedButWarmUpStandsBy() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).doesNotHaveBean(PythonWsgiApplication.class);
+			assertThat(context).hasSingleBean(PythonWarmUp.class);
+		});
+	}
+
+	@Test
+	void appPropertiesConfigureTheApplication() {
+		this.contextRunner
+			.withPropertyValues("wsgi.python.app=hello:app", "wsgi.python.contexts=3", "wsgi.python.path=src/test/python")
+			.run((context) -> {
+				PythonWsgiApplication application = context.getBean(PythonWsgiApplication.class);
+				assertThat(application.getApp()).isEqualTo("hello:app");
+				assertThat(application.getContexts()).isEqualTo(3);
+				assertThat(application.getLoadedContexts()).isZero();
+				assertThat(application.isWarmUp()).isFalse();
+				assertThat(context).doesNotHaveBean(WsgiMount.class);
+			});
+	}
+
+	@Test
+	void theOptimizedTruffleRuntimeIsActive() {
+		this.contextRunner.withPropertyValues("wsgi.python.app=hello:app").run((context) -> {
+			String runtime = context.getBean(PythonWsgiApplication.class).getEngine().getImplementationName();
+			assertThat(runtime).isNotEqualTo("Interpreted").contains("GraalVM");
+		});
+	}
+
+	@Test
+	void mountPathMountsThePythonApplication() {
+		this.contextRunner.withPropertyValues("wsgi.python.app=hello:app", "wsgi.python.mount-path=/py")
+			.run((context) -> assertThat(context.getBean(WsgiMount.class).getPath()).isEqualTo("/py"));
+	}
+
+	@Test
+	void invalidContextsFailTheStartWithAClearMessage() {
+		this.contextRunner.withPropertyValues("wsgi.python.app=hello:app", "wsgi.python.contexts=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("Python contexts must be at least 1"));
+	}
+
+	@Test
+	void invalidAppFailsTheStartWithAClearMessage() {
+		this.contextRunner.withPropertyValues("wsgi.python.app=:app")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("'module:callable'"));
+	}
+
+}
