@@ -13,16 +13,13 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample's {@code application.yml} shows every {@code wsgi.*} property of the starter's metadata.
+ * The sample's {@code application.yml} (and {@code application-python.yml}) shows every {@code wsgi.*} property of the starter's metadata.
  */
 class SampleConfigurationTests {
 
 	@Test
 	void applicationYmlShowsEveryWsgiProperty() throws IOException {
-		String yaml;
-		try (InputStream in = getClass().getResourceAsStream("/application.yml")) {
-			yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-		}
+		String yaml = read("/application.yml") + read("/application-python.yml");
 		int checked = 0;
 		Enumeration<URL> metadata = getClass().getClassLoader()
 			.getResources("META-INF/spring-configuration-metadata.json");
@@ -38,6 +35,12 @@ class SampleConfigurationTests {
 			}
 		}
 		assertThat(checked).isGreaterThan(10);
+	}
+
+	private String read(String resource) throws IOException {
+		try (InputStream in = getClass().getResourceAsStream(resource)) {
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
 	}
 
 }
