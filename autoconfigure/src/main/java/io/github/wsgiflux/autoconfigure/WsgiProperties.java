@@ -62,8 +62,8 @@ public class WsgiProperties {
 	public static class Routing {
 
 		/**
-		 * Path under which the single WsgiApplication bean is mounted; it becomes SCRIPT_NAME. Ignored when WsgiMount
-		 * beans are declared.
+		 * Path under which the WsgiApplication bean that no WsgiMount bean mounts is served (at most one may be
+		 * left); it becomes SCRIPT_NAME.
 		 */
 		private String mountPath = "/";
 

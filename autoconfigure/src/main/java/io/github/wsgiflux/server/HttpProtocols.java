@@ -31,6 +31,18 @@ final class HttpProtocols {
 		return HTTP_1_1;
 	}
 
+	/**
+	 * Whether the request speaks a version the gateway serves: HTTP/1.0, HTTP/1.1 or HTTP/2 (Reactor Netty parses
+	 * any {@code HTTP/x.y} request line).
+	 */
+	static boolean isSupported(ServerHttpRequest request) {
+		String protocol = protocol(request);
+		return switch (protocol) {
+			case HTTP_1_1, "HTTP/1.0", "HTTP/2.0", "HTTP/2" -> true;
+			default -> false;
+		};
+	}
+
 	private static final class ReactorNetty {
 
 		static String protocol(Object nativeRequest) {

@@ -58,6 +58,8 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 
 	private final ServerResponse internalServerError;
 
+	private final Mono<ServerResponse> versionNotSupported;
+
 	private final AtomicLong lastOverloadLog = new AtomicLong(System.nanoTime() - OVERLOAD_LOG_INTERVAL);
 
 	/**
@@ -72,6 +74,7 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		this.settings = settings;
 		this.environBuilder = new EnvironBuilder(mount);
 		this.badRequest = Mono.just(fixed(HttpStatus.BAD_REQUEST, List.of()));
+		this.versionNotSupported = Mono.just(fixed(HttpStatus.HTTP_VERSION_NOT_SUPPORTED, List.of()));
 		this.payloadTooLarge = fixed(HttpStatus.PAYLOAD_TOO_LARGE, List.of());
 		this.payloadTooLargeMono = Mono.just(this.payloadTooLarge);
 		this.serviceUnavailable = fixed(HttpStatus.SERVICE_UNAVAILABLE,
@@ -92,6 +95,13 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		ServerHttpRequest httpRequest = request.exchange().getRequest();
 		String method = httpRequest.getMethod().name();
 		String path = httpRequest.getPath().value();
+		if (!HttpProtocols.isSupported(httpRequest)) {
+			// Netty accepts any HTTP/x.y; the application is promised HTTP/1.0, 1.1 or 2 in SERVER_PROTOCOL.
+			logger.info("HTTP version not supported on " + method + " " + path + ": "
+					+ HttpProtocols.protocol(httpRequest));
+			refused(method, path, 505);
+			return this.versionNotSupported;
+		}
 		long maxBodySize = this.settings.maxBodySize();
 		if (maxBodySize >= 0 && httpRequest.getHeaders().getContentLength() > maxBodySize) {
 			logger.info("Request body too large on " + method + " " + path + ": Content-Length "

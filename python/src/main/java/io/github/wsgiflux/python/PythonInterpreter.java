@@ -1,5 +1,7 @@
 package io.github.wsgiflux.python;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
@@ -12,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * lock.
  */
 final class PythonInterpreter {
+
+	private static final Log logger = LogFactory.getLog(PythonInterpreter.class);
 
 	private static final double CLOSE_TIMEOUT_SECONDS = 5.0;
 
@@ -48,13 +52,20 @@ final class PythonInterpreter {
 		if (this.app != null) {
 			return;
 		}
+		long start = System.nanoTime();
 		Context context = this.owner.newContext();
+		long created = System.nanoTime();
 		try {
 			Value bridge = this.owner.evalBridge(context);
 			this.call = bridge.getMember("call");
 			this.beforeClose = bridge.getMember("before_close");
 			this.app = bridge.getMember("load").execute(this.owner.getApp(), this.owner.getPathSpec());
 			this.context = context;
+			if (logger.isInfoEnabled()) {
+				logger.info("Python context " + this.index + " of '" + this.owner.getApp() + "': created in "
+						+ (created - start) / 1_000_000 + " ms, application imported in "
+						+ (System.nanoTime() - created) / 1_000_000 + " ms");
+			}
 		}
 		catch (PolyglotException ex) {
 			context.close(true);
