@@ -133,7 +133,8 @@ public final class WsgiAutoConfiguration {
 			.reduce(WsgiRequestObserver.NONE, WsgiRequestObserver::andThen);
 		return new WsgiHandlerSettings(bufferSize, properties.getScheduler().getRetryAfter(),
 				properties.getRequest().getTimeout(), properties.getScheduler().getQueueTimeout(),
-				(maxBodySize != null) ? maxBodySize.toBytes() : -1, timer, observer);
+				(maxBodySize != null) ? maxBodySize.toBytes() : -1, timer, observer,
+				properties.getResponse().isIncludeErrorDetails());
 	}
 
 	private static List<WsgiMount> resolveMounts(ObjectProvider<WsgiMount> mounts,

@@ -221,6 +221,20 @@ public class WsgiProperties {
 		 */
 		private DataSize bufferSize = DataSize.ofKilobytes(16);
 
+		/**
+		 * Whether a 500 answer names the exception's class and message, for debugging only: the default sends a
+		 * generic body and keeps the details in the log.
+		 */
+		private boolean includeErrorDetails;
+
+		public boolean isIncludeErrorDetails() {
+			return this.includeErrorDetails;
+		}
+
+		public void setIncludeErrorDetails(boolean includeErrorDetails) {
+			this.includeErrorDetails = includeErrorDetails;
+		}
+
 		public DataSize getBufferSize() {
 			return this.bufferSize;
 		}

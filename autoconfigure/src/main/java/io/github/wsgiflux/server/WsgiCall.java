@@ -344,7 +344,7 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 				logger.error("WSGI application failed on " + describe(), ex);
 			}
 			this.body = null;
-			this.sink.success(this.handler.internalServerError());
+			this.sink.success(this.handler.internalServerError(ex));
 			record(500, Outcome.APPLICATION_ERROR);
 			return;
 		}

@@ -157,8 +157,13 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		return this.scheduler;
 	}
 
-	ServerResponse internalServerError() {
-		return this.internalServerError;
+	ServerResponse internalServerError(Throwable ex) {
+		if (!this.settings.includeErrorDetails()) {
+			return this.internalServerError;
+		}
+		byte[] body = ("500 Internal Server Error\n" + ex + "\n").getBytes(StandardCharsets.UTF_8);
+		return new WsgiServerResponse(HttpStatus.INTERNAL_SERVER_ERROR,
+				List.of(Header.of("Content-Type", "text/plain; charset=utf-8")), body);
 	}
 
 	ServerResponse serviceUnavailable() {

@@ -16,9 +16,11 @@ import reactor.core.scheduler.Scheduler;
  * @param maxBodySize the largest request body accepted, in bytes; -1 for no limit
  * @param timer the scheduler that fires timeouts; required when a timeout is set
  * @param observer told the outcome of every request
+ * @param includeErrorDetails whether a 500 body names the exception and its message (for debugging only)
  */
 public record WsgiHandlerSettings(int bufferSize, Duration retryAfter, @Nullable Duration requestTimeout,
-		@Nullable Duration queueTimeout, long maxBodySize, @Nullable Scheduler timer, WsgiRequestObserver observer) {
+		@Nullable Duration queueTimeout, long maxBodySize, @Nullable Scheduler timer, WsgiRequestObserver observer,
+		boolean includeErrorDetails) {
 
 	/**
 	 * Validate the settings.
@@ -35,12 +37,13 @@ public record WsgiHandlerSettings(int bufferSize, Duration retryAfter, @Nullable
 	}
 
 	/**
-	 * Settings without limits: 16 KiB buffers, {@code Retry-After: 1}, no timeouts, no body limit, no observer.
+	 * Settings without limits: 16 KiB buffers, {@code Retry-After: 1}, no timeouts, no body limit, no observer, no
+	 * error details in responses.
 	 * @return the settings
 	 */
 	public static WsgiHandlerSettings defaults() {
 		return new WsgiHandlerSettings(16 * 1024, Duration.ofSeconds(1), null, null, -1, null,
-				WsgiRequestObserver.NONE);
+				WsgiRequestObserver.NONE, false);
 	}
 
 }

@@ -158,16 +158,16 @@ class WsgiAutoConfigurationTests {
 
 	@Test
 	void whenMountBeansAndOneApplicationWithoutMountThenThatOneIsServedAtTheMountPath() {
-		this.contextRunner.withUserConfiguration(Mounts.class, OneApp.class).run((context) -> {
+		this.contextRunner.withUserConfiguration(Mounts.class, UnmountedApp.class).run((context) -> {
 			WebTestClient client = WebTestClient.bindToApplicationContext(context).build();
 			client.get().uri("/a/x").exchange().expectBody(String.class).isEqualTo("hello /x");
-			client.get().uri("/b/y").exchange().expectBody(String.class).isEqualTo("hello /b/y");
+			client.get().uri("/b/y").exchange().expectBody(String.class).isEqualTo("unmounted /b/y");
 		});
 	}
 
 	@Test
 	void whenTwoMountsShareAPathThenStartupFailsWithAClearMessage() {
-		this.contextRunner.withUserConfiguration(Mounts.class, OneApp.class)
+		this.contextRunner.withUserConfiguration(Mounts.class, UnmountedApp.class)
 			.withPropertyValues("wsgi.routing.mount-path=/a/")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
@@ -222,6 +222,21 @@ class WsgiAutoConfigurationTests {
 		@Bean
 		WsgiApplication app() {
 			return hello();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnmountedApp {
+
+		@Bean
+		WsgiApplication unmounted() {
+			// Captures a value: a distinct instance from hello()'s (a non-capturing lambda is a singleton).
+			String greeting = "unmounted ";
+			return (environ, start) -> {
+				start.start("200 OK", List.of(Header.of("Content-Type", "text/plain")));
+				return List.of((greeting + environ.get("PATH_INFO")).getBytes(StandardCharsets.UTF_8));
+			};
 		}
 
 	}

@@ -89,6 +89,7 @@ public class BenchmarkApplication {
 					start.start("200 OK", text);
 					return List.of(HELLO);
 				}
+				case "/fail" -> throw new IllegalStateException("the soak test's failing request");
 				case "/download" -> {
 					long chunks = Long.parseLong(env.queryParameter("mb")) * 1024 * 1024 / CHUNK;
 					start.start("200 OK", octets);
