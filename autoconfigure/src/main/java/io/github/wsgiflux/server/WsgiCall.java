@@ -423,7 +423,13 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 		this.input.release();
 		Thread thread = this.worker;
 		if (thread != null) {
-			thread.interrupt();
+			try {
+				this.handler.getMount().getApplication().interrupt(thread);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Interrupting the worker of " + describe() + " failed", ex);
+				thread.interrupt();
+			}
 		}
 		this.interruptDelivered = true;
 	}

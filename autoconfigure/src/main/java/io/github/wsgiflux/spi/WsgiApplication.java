@@ -33,4 +33,17 @@ public interface WsgiApplication {
 	 */
 	Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception;
 
+
+	/**
+	 * Stop the request running on {@code worker}, called from the timer thread when it outlives
+	 * {@code wsgi.request.timeout} (its client has had 504 already, or its connection was aborted). By default the
+	 * worker thread is interrupted; an application whose code does not see Java interrupts (an interpreter) stops
+	 * its own execution here instead. Must not block. The gateway clears the worker's interrupt flag, if any, before
+	 * the thread serves another request.
+	 * @param worker the thread running the request
+	 */
+	default void interrupt(Thread worker) {
+		worker.interrupt();
+	}
+
 }

@@ -1,5 +1,9 @@
 package io.github.wsgiflux.python;
 
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.graalvm.polyglot.Context;
@@ -19,6 +23,8 @@ final class PythonInterpreter {
 
 	private static final double CLOSE_TIMEOUT_SECONDS = 5.0;
 
+	private static final Duration INTERRUPT_TIMEOUT = Duration.ofSeconds(5);
+
 	private final PythonWsgiApplication owner;
 
 	private final int index;
@@ -30,6 +36,12 @@ final class PythonInterpreter {
 	private @Nullable Value app;
 
 	private @Nullable Value beforeClose;
+
+	/** The thread running a request in this context, or {@code null}. */
+	private volatile @Nullable Thread worker;
+
+	/** Counts requests, so that an interrupt meant for one never stops the next. */
+	private final AtomicLong requests = new AtomicLong();
 
 	PythonInterpreter(PythonWsgiApplication owner, int index) {
 		this.owner = owner;
@@ -82,6 +94,35 @@ final class PythonInterpreter {
 	void enter() {
 		load();
 		this.context.enter();
+		this.requests.incrementAndGet();
+		this.worker = Thread.currentThread();
+	}
+
+	/**
+	 * Stop the Python code of the request running on {@code thread} in this context, if that is still the one:
+	 * Python does not see Java thread interrupts ({@code time.sleep} resumes, a loop spins on), only
+	 * {@link Context#interrupt}. Runs on its own virtual thread, since {@code Context.interrupt} waits.
+	 * @return whether this context was running a request on that thread
+	 */
+	boolean interruptIfRunningOn(Thread thread) {
+		if (this.worker != thread) {
+			return false;
+		}
+		long request = this.requests.get();
+		Thread.startVirtualThread(() -> {
+			Context context = this.context;
+			if (context == null || this.worker != thread || this.requests.get() != request) {
+				return;
+			}
+			try {
+				context.interrupt(INTERRUPT_TIMEOUT);
+			}
+			catch (TimeoutException | RuntimeException ex) {
+				logger.warn("Could not interrupt the Python code of a timed-out request in context " + this.index
+						+ " of '" + this.owner.getApp() + "': " + ex);
+			}
+		});
+		return true;
 	}
 
 	Value call(String environ, Object @Nullable [] extras, PythonExchange exchange) {
@@ -90,6 +131,7 @@ final class PythonInterpreter {
 
 	/** Leave the context on the calling thread and give the interpreter back to the pool. */
 	void release() {
+		this.worker = null;
 		try {
 			this.context.leave();
 		}

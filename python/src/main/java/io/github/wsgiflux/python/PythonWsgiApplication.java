@@ -171,6 +171,22 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	}
 
 	/**
+	 * Stop the Python code the worker runs with {@link Context#interrupt}: Python code does not see Java thread
+	 * interrupts (and a thread interrupt delivered at the same time was seen to keep {@code time.sleep} from
+	 * noticing the context's). A worker found in no context (waiting for one) gets a thread interrupt.
+	 * @param worker the thread running the timed-out request
+	 */
+	@Override
+	public void interrupt(Thread worker) {
+		for (PythonInterpreter interpreter : this.interpreters) {
+			if (interpreter.interruptIfRunningOn(worker)) {
+				return;
+			}
+		}
+		worker.interrupt();
+	}
+
+	/**
 	 * Load the application in every context not loaded yet, in parallel, and wait.
 	 * @throws PythonException when a context cannot import the application
 	 */
