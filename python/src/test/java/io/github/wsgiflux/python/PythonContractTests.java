@@ -4,15 +4,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
-import io.github.wsgiflux.test.Http;
-import io.github.wsgiflux.test.NettyLeaks;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,19 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The PEP 3333 contract as Python sees it, every request checked by {@code wsgiref.validate.validator} (which
  * raises, so a 500, on any violation of ours), and what a faulty Python application gets.
  */
-@SpringBootTest(classes = PythonTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
-@ExtendWith(NettyLeaks.class)
-class PythonContractTests {
-
-	@LocalServerPort
-	int port;
-
-	Http http;
-
-	@BeforeEach
-	void client() {
-		this.http = new Http(this.port);
-	}
+class PythonContractTests extends PythonServerTestSupport {
 
 	@Test
 	void environHasPep3333TypesAndPassesTheValidator() {

@@ -2,15 +2,7 @@ package io.github.wsgiflux.python;
 
 import java.net.http.HttpResponse;
 
-import io.github.wsgiflux.test.Http;
-import io.github.wsgiflux.test.NettyLeaks;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,19 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Unmodified Flask, Bottle and Django applications from Debian's packages, served over HTTP through GraalPy, each
  * at its mount path, behind a native route that wins.
  */
-@SpringBootTest(classes = PythonTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
-@ExtendWith(NettyLeaks.class)
-class PythonFrameworksTests {
-
-	@LocalServerPort
-	int port;
-
-	Http http;
-
-	@BeforeEach
-	void client() {
-		this.http = new Http(this.port);
-	}
+class PythonFrameworksTests extends PythonServerTestSupport {
 
 	@Test
 	void flaskAnswersItsRoutes() {
