@@ -7,6 +7,7 @@
 #   CONTEXTS="1 2" WARMUP=60s DURATION=20s benchmarks/python.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benchmarks/lib.sh
 
 CONTEXTS=${CONTEXTS:-"1 2"}
 WARMUP=${WARMUP:-60s}
@@ -45,11 +46,6 @@ start_wsgiflux() { # contexts
 	echo "wsgiflux did not start, see $LOG" >&2; exit 1
 }
 java_pid() { pgrep -f "wsgi.python.contexts=$1" | head -1; }
-heap_after_gc_mb() { # pid
-	jcmd "$1" GC.run >/dev/null
-	sleep 1
-	jcmd "$1" GC.heap_info | awk '/garbage-first heap/ { for (i=1;i<=NF;i++) if ($i=="used") { v=$(i+1); sub("K,?","",v); printf "%.1f", v/1024 } }'
-}
 load() { # url -> "req/s p99"
 	wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "$1" >/dev/null
 	wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$1" | awk '/Requests\/sec/ {r=$2} /99%/ {p=$2} END {print r, p}'

@@ -9,6 +9,7 @@
 #   DURATION=10m CONNECTIONS=256 benchmarks/soak.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benchmarks/lib.sh
 
 DURATION=${DURATION:-10m}
 CONNECTIONS=${CONNECTIONS:-256}
@@ -31,16 +32,12 @@ cleanup() { [ -n "$DISRUPT" ] && kill $DISRUPT 2>/dev/null || true; kill $APP 2>
 trap cleanup EXIT
 for _ in $(seq 1 120); do curl -sf "$BASE/native/hello" >/dev/null 2>&1 && break; sleep 0.5; done
 
-heap_mb() {
-	jcmd $APP GC.run >/dev/null; sleep 2
-	jcmd $APP GC.heap_info | awk '/garbage-first heap/ { for (i=1;i<=NF;i++) if ($i=="used") { v=$(i+1); sub("K,?","",v); printf "%.1f", v/1024 } }'
-}
 threads() { awk '/^Threads:/ {print $2}' /proc/$APP/status; }
 
 # Warm-up, then the baselines once the warm-up's workers have expired.
 wrk -t2 -c64 -d20s -s benchmarks/soak.lua "$BASE" >/dev/null
 sleep 8
-heap_start=$(heap_mb); threads_start=$(threads)
+heap_start=$(heap_after_gc_mb $APP); threads_start=$(threads)
 
 # Disruptors: downloads cut after 50 ms, uploads cut mid-body.
 (
@@ -54,7 +51,7 @@ DISRUPT=$!
 result=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 15s -s benchmarks/soak.lua "$BASE")
 kill $DISRUPT 2>/dev/null || true; wait $DISRUPT 2>/dev/null || true; DISRUPT=""
 sleep 8
-heap_end=$(heap_mb); threads_end=$(threads)
+heap_end=$(heap_after_gc_mb $APP); threads_end=$(threads)
 
 echo "$result"
 unexpected=$(echo "$result" | awk '/^status/ && $2 != 200 && $2 != 500 && $2 != 503 { n += $3 } END { print n + 0 }')

@@ -27,6 +27,10 @@ def app(environ, start_response):
     if path == "/bytes":
         start_response("200 OK", [("Content-Type", "application/octet-stream")])
         return [bytes(range(256)), bytearray(b"-ba-"), memoryview(b"mv")]
+    if path == "/read-huge":
+        data = environ["wsgi.input"].read(2**31 - 1)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [data]
     if path == "/raise":
         raise ValueError("secret-detail-42")
     if path == "/none":

@@ -53,12 +53,8 @@ public final class PythonExchange {
 		if (size < 0) {
 			return latin1(this.input.readAllBytes());
 		}
-		if (size == 0) {
-			return EMPTY;
-		}
-		byte[] buffer = new byte[size];
-		int n = this.input.readNBytes(buffer, 0, size);
-		return (n > 0) ? new String(buffer, 0, n, StandardCharsets.ISO_8859_1) : EMPTY;
+		// Grows with what arrives: read(2**31 - 1) on a short body must not allocate 2 GiB up front.
+		return latin1(this.input.readNBytes(size));
 	}
 
 	/**

@@ -41,6 +41,13 @@ class PythonContractTests extends PythonServerTestSupport {
 	}
 
 	@Test
+	void readOfAHugeSizeReturnsTheShortBodyWithoutAllocatingTheSize() {
+		HttpResponse<String> response = this.http.post("/faulty/read-huge", "text/plain", "small body");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("small body");
+	}
+
+	@Test
 	void inputIteratesLines() {
 		HttpResponse<String> response = this.http.post("/pep3333/iterate", "text/plain", "a\nbb\nccc\n");
 		assertThat(response.body()).isEqualTo("9");
