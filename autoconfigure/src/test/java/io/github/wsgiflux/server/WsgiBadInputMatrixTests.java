@@ -75,12 +75,15 @@ class WsgiBadInputMatrixTests extends WsgiServerTestSupport {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("badRequests")
-	void badRequestGetsItsStatus(String name, String request, String expected, boolean reachesApplication) {
+	void badRequestGetsItsStatus(String name, String request, String expected, boolean mayReachApplication) {
 		String response = RawHttp.exchange(this.port, request);
 		assertThat(response).as(name).startsWith(expected);
 		assertThat(response).as(name).doesNotContain("Exception").doesNotContain("at io.");
-		// A broken chunk is only seen once the application reads the body: its read fails, the client gets 400.
-		assertThat(this.app.threadsOf("call").isEmpty()).as(name).isNotEqualTo(reachesApplication);
+		if (!mayReachApplication) {
+			assertThat(this.app.threadsOf("call")).as(name).isEmpty();
+		}
+		// A broken chunk arriving with the headers is refused by Netty before or after the request is dispatched
+		// (a race): if the application was called, its read fails; the client gets 400 either way.
 	}
 
 	@Test
