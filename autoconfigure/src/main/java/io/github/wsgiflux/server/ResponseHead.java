@@ -1,5 +1,6 @@
 package io.github.wsgiflux.server;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.github.wsgiflux.spi.Header;
@@ -11,6 +12,12 @@ import org.springframework.http.HttpStatusCode;
  * The status and headers an application passed to {@code start_response}, validated once: a status line of three
  * digits, a space and a reason; header names that are HTTP tokens; values without control characters; no hop-by-hop
  * headers (the server owns the connection).
+ * <p>
+ * Leading and trailing whitespace (SP, HTAB) of a value is removed, as gunicorn does: RFC 9110 section 5.5 says such
+ * optional whitespace is not part of the field value, and real applications send it (Django writes every
+ * {@code Set-Cookie} as {@code " name=value; Path=/"}). What remains must be {@code field-content} (RFC 9110 5.5):
+ * no control character but HTAB, no DEL, nothing above 0xFF. These are exactly the rules Reactor Netty's header
+ * validation applies, so a head accepted here is never refused when it is copied into the HTTP response.
  */
 final class ResponseHead {
 
@@ -41,11 +48,20 @@ final class ResponseHead {
 	static ResponseHead of(String status, List<Header> headers) {
 		int code = parseStatus(status);
 		long contentLength = -1;
-		for (Header header : headers) {
+		List<Header> normalized = headers;
+		for (int index = 0; index < headers.size(); index++) {
+			Header header = headers.get(index);
 			String name = header.name();
-			String value = header.value();
+			String value = stripWhitespace(header.value());
 			checkName(name);
 			checkValue(name, value);
+			if (value.length() != header.value().length()) {
+				if (normalized == headers) {
+					// Copied only when a value had whitespace to strip: the common case allocates nothing.
+					normalized = new ArrayList<>(headers);
+				}
+				normalized.set(index, new Header(name, value));
+			}
 			for (String hopByHop : HOP_BY_HOP) {
 				if (hopByHop.equalsIgnoreCase(name)) {
 					throw new InvalidResponseException("Hop-by-hop header '" + name + "' is not allowed in a WSGI "
@@ -56,7 +72,7 @@ final class ResponseHead {
 				contentLength = parseContentLength(value, contentLength);
 			}
 		}
-		return new ResponseHead(HttpStatusCode.valueOf(code), headers, contentLength);
+		return new ResponseHead(HttpStatusCode.valueOf(code), normalized, contentLength);
 	}
 
 	/**
@@ -105,6 +121,25 @@ final class ResponseHead {
 		}
 	}
 
+	/**
+	 * The value without leading and trailing SP and HTAB (RFC 9110 5.5: OWS around a field value is not part of it).
+	 */
+	static String stripWhitespace(String value) {
+		int start = 0;
+		int end = value.length();
+		while (start < end && isWhitespace(value.charAt(start))) {
+			start++;
+		}
+		while (end > start && isWhitespace(value.charAt(end - 1))) {
+			end--;
+		}
+		return (start == 0 && end == value.length()) ? value : value.substring(start, end);
+	}
+
+	private static boolean isWhitespace(char c) {
+		return c == ' ' || c == '\t';
+	}
+
 	private static void checkValue(String name, String value) {
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
@@ -119,7 +154,7 @@ final class ResponseHead {
 	private static long parseContentLength(String value, long previous) {
 		long length;
 		try {
-			length = Long.parseLong(value.trim());
+			length = Long.parseLong(value);
 		}
 		catch (NumberFormatException ex) {
 			length = -1;

@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import io.github.wsgiflux.server.ResponseBodyPublisher.ClientAbortException;
 import io.github.wsgiflux.server.WsgiRequestRecord.Outcome;
+import io.github.wsgiflux.server.WsgiServerResponse.WriteListener;
 import io.github.wsgiflux.spi.BodyWriter;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.StartResponse;
@@ -19,6 +22,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
@@ -39,8 +44,13 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * A request is settled exactly once, by the worker or by a timeout: {@link #state} moves from queued to running to
  * done, or from queued to expired (queue timeout, 503), or from running to timed out (504 or an aborted connection,
  * and the worker is interrupted).
+ * <p>
+ * Threads: the event loop creates the call and may cancel it; the worker runs it; the timer thread fires timeouts;
+ * the HTTP layer reports how writing ended ({@link WriteListener}). Every field that more than one of them touches is
+ * volatile or atomic. The one timer slot is claimed with compare-and-set, so the queue timer the event loop starts
+ * after admission can never overwrite the request timer a fast worker already started.
  */
-final class WsgiCall implements Runnable, StartResponse, BodyWriter {
+final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListener {
 
 	private static final Log logger = LogFactory.getLog(WsgiCall.class);
 
@@ -55,6 +65,9 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 	private static final int EXPIRED = 3;
 
 	private static final int TIMED_OUT = 4;
+
+	/** In the timer slot once no timer may start any more (the worker took over, or the request ended). */
+	private static final Disposable NO_MORE_TIMERS = Disposables.disposed();
 
 	private final WsgiHandlerFunction handler;
 
@@ -81,16 +94,18 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 
 	private final AtomicBoolean recorded = new AtomicBoolean();
 
-	private @Nullable ResponseHead started;
+	/** Written by the worker, read by the timer and the event loop when they record the outcome. */
+	private volatile @Nullable ResponseHead started;
 
-	/** Whether the whole response, body included, was published at once. */
+	/** Whether the whole response, body included, was published at once; worker only. */
 	private boolean whole;
 
+	/** The body the worker streams to; worker only. */
 	private @Nullable ResponseBodyPublisher body;
 
-	private long bytesSent;
+	private volatile long bytesSent;
 
-	private long startNanos;
+	private volatile long startNanos;
 
 	private volatile boolean cancelled;
 
@@ -98,9 +113,11 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 
 	private volatile @Nullable Thread worker;
 
+	/** Set by the timer thread once its interrupt of the worker returned (or failed). */
 	private volatile boolean interruptDelivered;
 
-	private volatile @Nullable Disposable timer;
+	/** The queue timer, then the request timer, then {@link #NO_MORE_TIMERS}. */
+	private final AtomicReference<@Nullable Disposable> timer = new AtomicReference<>();
 
 	WsgiCall(WsgiHandlerFunction handler, Map<String, Object> environ, String method, String path,
 			RequestBodyStream input, WsgiErrorsWriter errors, DataBufferFactory bufferFactory,
@@ -116,13 +133,17 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 	}
 
 	/**
-	 * The request was admitted: start the queue timeout, if any.
+	 * The request was admitted: start the queue timeout, if any. A worker may already have started the request
+	 * (or finished it): then the queue timer is not needed and is cancelled at once.
 	 */
 	void admitted() {
 		Duration queueTimeout = this.handler.getSettings().queueTimeout();
 		Scheduler timer = this.handler.getSettings().timer();
-		if (queueTimeout != null && timer != null) {
-			this.timer = timer.schedule(this::queueTimeout, queueTimeout.toNanos(), TimeUnit.NANOSECONDS);
+		if (queueTimeout != null && timer != null && this.state.get() == QUEUED) {
+			Disposable queueTimer = timer.schedule(this::queueTimeout, queueTimeout.toNanos(), TimeUnit.NANOSECONDS);
+			if (!this.timer.compareAndSet(null, queueTimer)) {
+				queueTimer.dispose();
+			}
 		}
 	}
 
@@ -130,7 +151,9 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 	 * The scheduler was full.
 	 */
 	void rejected() {
-		this.state.set(DONE);
+		if (!this.state.compareAndSet(QUEUED, DONE)) {
+			return;
+		}
 		this.input.release();
 		this.published.set(true);
 		this.sink.success(this.handler.serviceUnavailable());
@@ -161,7 +184,7 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 			close(result);
 			this.input.release();
 			this.errors.flush();
-			stopTimer();
+			stopTimers();
 			endRunning();
 		}
 	}
@@ -177,7 +200,7 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 		}
 		if (this.state.compareAndSet(QUEUED, DONE)) {
 			// Never started: the worker that picks the task up skips it.
-			stopTimer();
+			stopTimers();
 			this.input.release();
 			record(0, Outcome.CLIENT_GONE);
 		}
@@ -288,7 +311,7 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 				: Mono.just(this.bufferFactory.wrap(bytes));
 		this.whole = true;
 		this.bytesSent = bytes.length;
-		publish(new WsgiServerResponse(head.status, head.headers, addLength, content, null), null);
+		publish(new WsgiServerResponse(head.status, head.headers, addLength, content, this), null);
 	}
 
 	private void commitStreaming() throws IOException {
@@ -297,8 +320,7 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 				: new ResponseBodyPublisher(this.bufferFactory, this.handler.getSettings().bufferSize(),
 						Thread.currentThread());
 		this.body = publisher;
-		publish(new WsgiServerResponse(head.status, head.headers, -1, publisher,
-				(publisher != null) ? publisher::abandon : null), publisher);
+		publish(new WsgiServerResponse(head.status, head.headers, -1, publisher, this), publisher);
 	}
 
 	/**
@@ -312,6 +334,34 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 		this.sink.success(response);
 		if (this.cancelled && publisher != null) {
 			publisher.abandon();
+		}
+	}
+
+	/**
+	 * The HTTP layer refused the head that {@link ResponseHead} accepted (their rules are meant to be equal; this is
+	 * the safety net): answer the gateway's 500 instead, and fail the streaming worker's next write.
+	 */
+	@Override
+	public ServerResponse headRefused(RuntimeException ex) {
+		logger.error("The HTTP layer refused the response head of " + describe() + ": " + ex.getMessage()
+				+ "; answering 500");
+		// Recorded before the worker is released: its failing write must not record first.
+		record(500, Outcome.APPLICATION_ERROR);
+		ResponseBodyPublisher current = this.publishedBody;
+		if (current != null) {
+			current.abort(new ResponseBodyPublisher.ResponseAbortException("Response head refused: " + ex));
+		}
+		return this.handler.internalServerError(ex);
+	}
+
+	/**
+	 * Writing ended: a body never subscribed (the exchange ended first) releases the worker waiting to stream it.
+	 */
+	@Override
+	public void writeEnded() {
+		ResponseBodyPublisher current = this.publishedBody;
+		if (current != null) {
+			current.abandon();
 		}
 	}
 
@@ -365,19 +415,18 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 	}
 
 	private void startRequestTimer() {
-		Disposable queueTimer = this.timer;
+		Duration timeout = this.handler.getSettings().requestTimeout();
+		Scheduler timer = this.handler.getSettings().timer();
+		Disposable requestTimer = (timeout != null && timer != null)
+				? timer.schedule(this::requestTimeout, timeout.toNanos(), TimeUnit.NANOSECONDS) : NO_MORE_TIMERS;
+		Disposable queueTimer = this.timer.getAndSet(requestTimer);
 		if (queueTimer != null) {
 			queueTimer.dispose();
 		}
-		Duration timeout = this.handler.getSettings().requestTimeout();
-		Scheduler timer = this.handler.getSettings().timer();
-		if (timeout != null && timer != null) {
-			this.timer = timer.schedule(this::requestTimeout, timeout.toNanos(), TimeUnit.NANOSECONDS);
-		}
 	}
 
-	private void stopTimer() {
-		Disposable current = this.timer;
+	private void stopTimers() {
+		Disposable current = this.timer.getAndSet(NO_MORE_TIMERS);
 		if (current != null) {
 			current.dispose();
 		}
@@ -422,25 +471,36 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter {
 		}
 		this.input.release();
 		Thread thread = this.worker;
-		if (thread != null) {
-			try {
-				this.handler.getMount().getApplication().interrupt(thread);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Interrupting the worker of " + describe() + " failed", ex);
-				thread.interrupt();
-			}
+		if (thread == null) {
+			this.interruptDelivered = true;
+			return;
 		}
-		this.interruptDelivered = true;
+		try {
+			this.handler.getMount().getApplication().interrupt(thread);
+		}
+		catch (Throwable ex) {
+			// An application's interrupt failing is its problem, not the timer thread's; a JVM error still is.
+			Exceptions.throwIfJvmFatal(ex);
+			logger.warn("Interrupting the worker of " + describe() + " failed; interrupting its thread", ex);
+			thread.interrupt();
+		}
+		finally {
+			// Whatever happened above: the worker waits for this, parked, in endRunning().
+			this.interruptDelivered = true;
+			LockSupport.unpark(thread);
+		}
 	}
 
 	/**
-	 * Leave the worker thread as it was found: an interrupt meant for this request must not hit the next one.
+	 * Leave the worker thread as it was found: an interrupt meant for this request must not hit the next one. When
+	 * the timer timed the request out, wait (parked, not spinning) until its interrupt was delivered, then clear it.
 	 */
 	private void endRunning() {
 		if (!this.state.compareAndSet(RUNNING, DONE)) {
 			while (!this.interruptDelivered) {
-				Thread.onSpinWait();
+				// park() returns at once while the interrupt flag is set: clear it first, or this would spin.
+				Thread.interrupted();
+				LockSupport.park(this);
 			}
 			Thread.interrupted();
 		}

@@ -22,6 +22,10 @@ import org.springframework.web.server.ServerWebExchange;
  * The {@link ServerResponse} of a WSGI request: the status and headers the application started, and its body. The
  * headers are copied straight into the HTTP response when it is written; no intermediate map is built unless a
  * filter asks for {@link #headers()}.
+ * <p>
+ * Writing tells the request's {@link WriteListener} how it ended, whatever happens on the way to the socket: if the
+ * HTTP layer refuses the head, the listener supplies the gateway's own answer instead (and releases the worker that
+ * waits to stream the body); when writing ends, with or without the body ever subscribed, the listener hears it.
  */
 final class WsgiServerResponse implements ServerResponse {
 
@@ -36,7 +40,7 @@ final class WsgiServerResponse implements ServerResponse {
 
 	private final @Nullable Publisher<? extends DataBuffer> body;
 
-	private final @Nullable Runnable onUnsubscribed;
+	private final @Nullable WriteListener listener;
 
 	private final byte @Nullable [] fixedBody;
 
@@ -45,15 +49,15 @@ final class WsgiServerResponse implements ServerResponse {
 	/**
 	 * @param contentLength a {@code Content-Length} to add, or -1
 	 * @param body the body, or {@code null} for none
-	 * @param onUnsubscribed called when writing ended, in case the body was never subscribed
+	 * @param listener told how writing ended
 	 */
 	WsgiServerResponse(HttpStatusCode status, List<Header> headers, long contentLength,
-			@Nullable Publisher<? extends DataBuffer> body, @Nullable Runnable onUnsubscribed) {
+			@Nullable Publisher<? extends DataBuffer> body, WriteListener listener) {
 		this.status = status;
 		this.headers = headers;
 		this.contentLength = contentLength;
 		this.body = body;
-		this.onUnsubscribed = onUnsubscribed;
+		this.listener = listener;
 		this.fixedBody = null;
 	}
 
@@ -65,7 +69,7 @@ final class WsgiServerResponse implements ServerResponse {
 		this.headers = headers;
 		this.contentLength = fixedBody.length;
 		this.body = null;
-		this.onUnsubscribed = null;
+		this.listener = null;
 		this.fixedBody = fixedBody;
 	}
 
@@ -99,23 +103,32 @@ final class WsgiServerResponse implements ServerResponse {
 	@Override
 	public Mono<Void> writeTo(ServerWebExchange exchange, Context context) {
 		ServerHttpResponse response = exchange.getResponse();
-		response.setStatusCode(this.status);
-		HttpHeaders target = response.getHeaders();
-		if (this.httpHeaders != null) {
-			// A filter may have changed them.
-			target.addAll(this.httpHeaders);
+		WriteListener listener = this.listener;
+		try {
+			response.setStatusCode(this.status);
+			HttpHeaders target = response.getHeaders();
+			if (this.httpHeaders != null) {
+				// A filter may have changed them.
+				target.addAll(this.httpHeaders);
+			}
+			else {
+				copyHeaders(target);
+			}
 		}
-		else {
-			copyHeaders(target);
+		catch (RuntimeException ex) {
+			if (listener == null) {
+				throw ex;
+			}
+			// Nothing was sent yet: drop what was copied and answer with the gateway's own response.
+			response.getHeaders().clear();
+			ServerResponse replacement = listener.headRefused(ex);
+			return replacement.writeTo(exchange, context).doFinally((signal) -> listener.writeEnded());
 		}
 		if (this.fixedBody != null) {
 			return response.writeWith(Mono.just(response.bufferFactory().wrap(this.fixedBody)));
 		}
-		if (this.body == null) {
-			return response.setComplete();
-		}
-		Mono<Void> write = response.writeWith(this.body);
-		return (this.onUnsubscribed != null) ? write.doFinally((signal) -> this.onUnsubscribed.run()) : write;
+		Mono<Void> write = (this.body != null) ? response.writeWith(this.body) : response.setComplete();
+		return (listener != null) ? write.doFinally((signal) -> listener.writeEnded()) : write;
 	}
 
 	private void copyHeaders(HttpHeaders target) {
@@ -125,6 +138,25 @@ final class WsgiServerResponse implements ServerResponse {
 		if (this.contentLength >= 0) {
 			target.setContentLength(this.contentLength);
 		}
+	}
+
+	/**
+	 * What a WSGI request learns of the write of its response.
+	 */
+	interface WriteListener {
+
+		/**
+		 * The HTTP layer refused the status or headers before anything was sent.
+		 * @param ex why
+		 * @return the response to send instead
+		 */
+		ServerResponse headRefused(RuntimeException ex);
+
+		/**
+		 * Writing ended, successfully or not, whether or not the body was ever subscribed.
+		 */
+		void writeEnded();
+
 	}
 
 }
