@@ -21,7 +21,8 @@ final class RequestBodyStream extends InputStream {
 
 	private final Publisher<DataBuffer> body;
 
-	private @Nullable InputStream delegate;
+	/** Written by the worker on first read, read by {@link #release()} on any thread (a timeout). */
+	private volatile @Nullable InputStream delegate;
 
 	private volatile boolean released;
 
@@ -72,6 +73,11 @@ final class RequestBodyStream extends InputStream {
 			}
 			current = DataBufferUtils.subscriberInputStream(this.body, PREFETCH);
 			this.delegate = current;
+			if (this.released) {
+				// release() ran between the check above and the write: it may not have seen this stream.
+				current.close();
+				throw new IOException("The request has ended");
+			}
 		}
 		return current;
 	}

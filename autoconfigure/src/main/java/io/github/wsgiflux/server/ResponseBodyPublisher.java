@@ -18,14 +18,27 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 
 /**
  * The response body of a streaming WSGI response: a {@link Publisher} fed by the one worker thread that runs the
- * application, which blocks while the client has no demand. Spring's {@code outputStreamPublisher} runs its producer
+ * application, which blocks while the client has no demand. Spring's {@code OutputStreamPublisher} runs its producer
  * on an executor of its own; here the producer is the thread already inside the application (the {@code write}
  * callable is called from deep within it), so the hand-off is inverted: the worker pushes, the subscriber pulls.
+ * <p>
+ * As in Spring's {@code OutputStreamPublisher}, the whole subscription state is one {@link AtomicLong}: the
+ * outstanding demand ({@code Long.MAX_VALUE} is unbounded and never decremented), or one of two sentinels,
+ * cancelled and terminated. The producer is unparked only when something can change for it: demand going from zero
+ * to positive, the subscription arriving, a cancel or a termination. {@code request(n <= 0)} ends the body with an
+ * {@link IllegalArgumentException} (Reactive Streams rule 3.9).
+ * <p>
+ * Signals come from the producer, except an abort (a timeout, on the timer thread) and rule 3.9's error (on the
+ * subscriber's thread); {@code this} serializes them, so nothing follows a terminal signal.
  * <p>
  * Chunks are wrapped, not copied, in slices of at most {@code bufferSize} bytes; the amount in flight is bounded by
  * the subscriber's demand (Reactor Netty requests at most 128 buffers and stops while the channel is not writable).
  */
 final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription {
+
+	private static final long CANCELLED = Long.MIN_VALUE;
+
+	private static final long TERMINATED = Long.MIN_VALUE | Long.MAX_VALUE;
 
 	private final DataBufferFactory bufferFactory;
 
@@ -35,19 +48,17 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 
 	private final AtomicReference<@Nullable Subscriber<? super DataBuffer>> subscriber = new AtomicReference<>();
 
-	private final AtomicLong demand = new AtomicLong();
+	/** Outstanding demand, or {@link #CANCELLED} or {@link #TERMINATED}. */
+	private final AtomicLong state = new AtomicLong();
 
-	/** Set once {@code onSubscribe} returned, so that the producer may signal. */
+	/** Set once {@code onSubscribe} returned, so that signals may follow. */
 	private volatile boolean ready;
 
-	/** Set when the subscriber cancelled, or nobody will ever subscribe. */
-	private volatile boolean cancelled;
+	/** Why the body was terminated by someone other than the producer, signalled once subscribed. */
+	private volatile @Nullable Throwable error;
 
-	/** Set by {@link #abort} from another thread (a timeout): the body ends with this error. */
-	private volatile @Nullable Throwable abortCause;
-
-	/** Whether a terminal signal was sent; guarded by {@code this}, which serializes the signals. */
-	private boolean terminated;
+	/** Whether a terminal signal was sent; guarded by {@code this}. */
+	private boolean signalled;
 
 	ResponseBodyPublisher(DataBufferFactory bufferFactory, int bufferSize, Thread producer) {
 		this.bufferFactory = bufferFactory;
@@ -63,8 +74,9 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 		}
 		subscriber.onSubscribe(this);
 		this.ready = true;
-		Throwable cause = this.abortCause;
-		if (cause != null) {
+		Throwable cause = this.error;
+		if (cause != null && this.state.get() == TERMINATED) {
+			// Terminated before anyone listened (an abort): say so now.
 			signalError(cause);
 		}
 		LockSupport.unpark(this.producer);
@@ -73,16 +85,39 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 	@Override
 	public void request(long n) {
 		if (n <= 0) {
-			cancel();
+			Throwable cause = new IllegalArgumentException("Reactive Streams rule 3.9: request(" + n + ") must be > 0");
+			this.error = cause;
+			if (isOpen(terminate())) {
+				signalError(cause);
+				LockSupport.unpark(this.producer);
+			}
 			return;
 		}
-		this.demand.getAndUpdate((current) -> Operators.addCap(current, n));
-		LockSupport.unpark(this.producer);
+		long previous;
+		long next;
+		do {
+			previous = this.state.get();
+			if (previous < 0 || previous == Long.MAX_VALUE) {
+				return;
+			}
+			next = Operators.addCap(previous, n);
+		}
+		while (!this.state.compareAndSet(previous, next));
+		if (previous == 0) {
+			LockSupport.unpark(this.producer);
+		}
 	}
 
 	@Override
 	public void cancel() {
-		this.cancelled = true;
+		long previous;
+		do {
+			previous = this.state.get();
+			if (previous < 0) {
+				return;
+			}
+		}
+		while (!this.state.compareAndSet(previous, CANCELLED));
 		LockSupport.unpark(this.producer);
 	}
 
@@ -97,19 +132,21 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 
 	/**
 	 * End the body with an error from a thread other than the producer's (a timeout): the connection is aborted at
-	 * once, and the producer's next write fails.
+	 * once (or as soon as the body is subscribed), and the producer's next write fails.
 	 */
 	void abort(Throwable cause) {
-		this.abortCause = cause;
-		if (this.ready) {
-			signalError(cause);
+		this.error = cause;
+		if (isOpen(terminate())) {
+			if (this.ready) {
+				signalError(cause);
+			}
+			LockSupport.unpark(this.producer);
 		}
-		LockSupport.unpark(this.producer);
 	}
 
 	/**
 	 * Send bytes; blocks until the subscriber wants them.
-	 * @throws IOException when the client went away, or the worker was interrupted
+	 * @throws IOException when the client went away or the body was aborted, or the worker was interrupted
 	 */
 	void write(byte[] data, int offset, int length) throws IOException {
 		int position = offset;
@@ -117,13 +154,12 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 		while (position < end) {
 			awaitDemand();
 			int n = Math.min(end - position, this.bufferSize);
-			DataBuffer buffer = this.bufferFactory.wrap(ByteBuffer.wrap(data, position, n));
-			this.demand.decrementAndGet();
 			synchronized (this) {
-				if (this.terminated) {
+				// Checked under the lock that an abort signals under: no onNext after onError.
+				if (!produced()) {
 					throw new ClientAbortException();
 				}
-				subscriber().onNext(buffer);
+				subscriber().onNext(this.bufferFactory.wrap(ByteBuffer.wrap(data, position, n)));
 			}
 			position += n;
 		}
@@ -131,16 +167,18 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 
 	/**
 	 * End the body.
-	 * @throws IOException when the client went away before the end
+	 * @throws IOException when the client went away or the body was aborted before the end
 	 */
 	void complete() throws IOException {
 		awaitSubscription();
+		if (!isOpen(terminate())) {
+			throw new ClientAbortException();
+		}
 		synchronized (this) {
-			if (this.terminated) {
-				throw new ClientAbortException();
+			if (!this.signalled) {
+				this.signalled = true;
+				subscriber().onComplete();
 			}
-			this.terminated = true;
-			subscriber().onComplete();
 		}
 	}
 
@@ -150,18 +188,54 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 	void error(Throwable failure) {
 		try {
 			awaitSubscription();
-			signalError(failure);
 		}
 		catch (IOException ex) {
 			// Nobody is listening any more: nothing to abort.
+			return;
+		}
+		if (isOpen(terminate())) {
+			signalError(failure);
 		}
 	}
 
 	private synchronized void signalError(Throwable failure) {
-		if (!this.terminated) {
-			this.terminated = true;
+		if (!this.signalled) {
+			this.signalled = true;
 			subscriber().onError(failure);
 		}
+	}
+
+	/**
+	 * Count one buffer against the demand.
+	 * @return {@code false} if the body was cancelled or terminated meanwhile
+	 */
+	private boolean produced() {
+		while (true) {
+			long current = this.state.get();
+			if (current < 0) {
+				return false;
+			}
+			if (current == Long.MAX_VALUE || this.state.compareAndSet(current, current - 1)) {
+				return true;
+			}
+		}
+	}
+
+	/**
+	 * Move to the terminated state.
+	 * @return the state before
+	 */
+	private long terminate() {
+		while (true) {
+			long current = this.state.get();
+			if (current < 0 || this.state.compareAndSet(current, TERMINATED)) {
+				return current;
+			}
+		}
+	}
+
+	private static boolean isOpen(long state) {
+		return state >= 0;
 	}
 
 	private Subscriber<? super DataBuffer> subscriber() {
@@ -173,27 +247,25 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 	}
 
 	private void awaitSubscription() throws IOException {
-		while (!this.ready) {
+		while (!this.ready && isOpen(this.state.get())) {
 			park();
 		}
-		if (this.cancelled || this.abortCause != null) {
+		if (!isOpen(this.state.get())) {
 			throw new ClientAbortException();
 		}
 	}
 
 	private void awaitDemand() throws IOException {
-		while (this.demand.get() == 0 || !this.ready) {
+		long current;
+		while ((current = this.state.get()) == 0 || (current > 0 && !this.ready)) {
 			park();
 		}
-		if (this.cancelled || this.abortCause != null) {
+		if (current < 0) {
 			throw new ClientAbortException();
 		}
 	}
 
 	private void park() throws IOException {
-		if (this.cancelled || this.abortCause != null) {
-			throw new ClientAbortException();
-		}
 		LockSupport.park(this);
 		if (Thread.interrupted()) {
 			throw new InterruptedIOException("Interrupted while waiting for the client to read the response");
@@ -201,7 +273,7 @@ final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription
 	}
 
 	/**
-	 * The client went away or stopped the response: what the application sees from {@code write}.
+	 * The client went away or the response was stopped: what the application sees from {@code write}.
 	 */
 	static final class ClientAbortException extends IOException {
 
