@@ -1,17 +1,21 @@
 package io.github.wsgiflux.autoconfigure;
 
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.github.wsgiflux.server.WsgiRequestObserver;
 import io.github.wsgiflux.server.WsgiRequestRecord;
+import io.github.wsgiflux.server.WsgiRequestRecord.Outcome;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Micrometer metrics of the WSGI gateway:
@@ -25,12 +29,25 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 public class WsgiMetrics implements WsgiRequestObserver, MeterBinder {
 
 	/** Methods kept as tag values; any other becomes {@code OTHER}, so clients cannot grow the tag space. */
-	private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
-			"OPTIONS", "TRACE");
+	private static final String[] METHODS = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
+			"OTHER" };
+
+	private static final Outcome[] OUTCOMES = Outcome.values();
+
+	/** Statuses are three digits (or 0 when none was sent): one slot each. */
+	private static final int STATUSES = 1000;
 
 	private final BoundedWsgiScheduler scheduler;
 
 	private volatile MeterRegistry registry;
+
+	/**
+	 * The {@code wsgi.requests} timer of each tag set, built once and reused, as Reactor Netty's
+	 * {@code MicrometerHttpServerMetricsRecorder} does: building and registering a meter per request costs more than
+	 * the rest of the gateway. Per mount, one lazily created row of statuses per method and outcome.
+	 */
+	private volatile Map<String, AtomicReferenceArray<@Nullable AtomicReferenceArray<@Nullable Timer>>> timers =
+			new ConcurrentHashMap<>();
 
 	/**
 	 * Create an instance.
@@ -45,6 +62,7 @@ public class WsgiMetrics implements WsgiRequestObserver, MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		this.registry = registry;
+		this.timers = new ConcurrentHashMap<>();
 		Gauge.builder("wsgi.requests.active", this.scheduler, BoundedWsgiScheduler::getActiveCount)
 			.description("WSGI requests running on a worker")
 			.register(registry);
@@ -66,13 +84,52 @@ public class WsgiMetrics implements WsgiRequestObserver, MeterBinder {
 
 	@Override
 	public void requestEnded(WsgiRequestRecord request) {
-		String method = KNOWN_METHODS.contains(request.method()) ? request.method() : "OTHER";
-		Timer.builder("wsgi.requests")
+		timer(request).record(request.totalNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	private Timer timer(WsgiRequestRecord request) {
+		int method = methodIndex(request.method());
+		int status = request.status();
+		if (status < 0 || status >= STATUSES) {
+			return register(request.mount(), method, request.outcome(), status);
+		}
+		AtomicReferenceArray<@Nullable AtomicReferenceArray<@Nullable Timer>> rows = this.timers
+			.computeIfAbsent(request.mount(), (mount) -> new AtomicReferenceArray<>(OUTCOMES.length * METHODS.length));
+		int rowIndex = request.outcome().ordinal() * METHODS.length + method;
+		AtomicReferenceArray<@Nullable Timer> row = rows.get(rowIndex);
+		if (row == null) {
+			rows.compareAndSet(rowIndex, null, new AtomicReferenceArray<>(STATUSES));
+			row = rows.get(rowIndex);
+		}
+		Timer timer = row.get(status);
+		if (timer == null) {
+			// Micrometer returns the registered meter for an existing tag set, so a lost race registers nothing twice.
+			timer = register(request.mount(), method, request.outcome(), status);
+			row.set(status, timer);
+		}
+		return timer;
+	}
+
+	private Timer register(String mount, int method, Outcome outcome, int status) {
+		return Timer.builder("wsgi.requests")
 			.description("WSGI requests, from arrival to the end of the response")
-			.tags(Tags.of("mount", request.mount(), "method", method, "status", Integer.toString(request.status()),
-					"outcome", request.outcome().name()))
-			.register(this.registry)
-			.record(request.totalNanos(), TimeUnit.NANOSECONDS);
+			.tags(Tags.of("mount", mount, "method", METHODS[method], "status", Integer.toString(status), "outcome",
+					outcome.name()))
+			.register(this.registry);
+	}
+
+	private static int methodIndex(String method) {
+		return switch (method) {
+			case "GET" -> 0;
+			case "HEAD" -> 1;
+			case "POST" -> 2;
+			case "PUT" -> 3;
+			case "PATCH" -> 4;
+			case "DELETE" -> 5;
+			case "OPTIONS" -> 6;
+			case "TRACE" -> 7;
+			default -> 8;
+		};
 	}
 
 }
