@@ -1,6 +1,6 @@
 package io.github.wsgiflux.server;
 
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -14,10 +14,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waits for the first free worker, never behind a slow request on a worker of its own.
  * <p>
  * The queue has no bound of its own: {@link BoundedWsgiScheduler} admits at most its queue capacity in front of it.
+ * <p>
+ * Tasks are submitted from Netty event loops, which must never wait for a lock: the queue is lock-free on offer
+ * ({@link LinkedTransferQueue}, where a {@code LinkedBlockingQueue} takes a lock that other event loops and the
+ * workers contend for), and the live threads are counted here instead of asking
+ * {@link ThreadPoolExecutor#getPoolSize()}, which takes the pool's main lock. Only starting a new thread takes that
+ * lock, as starting a thread does in any pool.
  */
 public final class WsgiThreadPool extends ThreadPoolExecutor {
 
 	private final AtomicInteger submitted = new AtomicInteger();
+
+	/** Threads started and not yet ended. */
+	private final AtomicInteger threads;
 
 	/**
 	 * Create a pool.
@@ -26,9 +35,31 @@ public final class WsgiThreadPool extends ThreadPoolExecutor {
 	 * @param threadFactory creates the threads
 	 */
 	public WsgiThreadPool(int maxThreads, long keepAliveMillis, ThreadFactory threadFactory) {
-		super(0, maxThreads, keepAliveMillis, TimeUnit.MILLISECONDS, new ScalingQueue(), threadFactory,
+		this(maxThreads, keepAliveMillis, threadFactory, new AtomicInteger());
+	}
+
+	private WsgiThreadPool(int maxThreads, long keepAliveMillis, ThreadFactory threadFactory, AtomicInteger threads) {
+		super(0, maxThreads, keepAliveMillis, TimeUnit.MILLISECONDS, new ScalingQueue(), counting(threadFactory, threads),
 				(task, pool) -> ((ScalingQueue) pool.getQueue()).force(task, pool));
+		this.threads = threads;
 		((ScalingQueue) getQueue()).pool = this;
+	}
+
+	private static ThreadFactory counting(ThreadFactory threadFactory, AtomicInteger threads) {
+		return (task) -> {
+			Thread thread = threadFactory.newThread(() -> {
+				try {
+					task.run();
+				}
+				finally {
+					threads.decrementAndGet();
+				}
+			});
+			if (thread != null) {
+				threads.incrementAndGet();
+			}
+			return thread;
+		};
 	}
 
 	@Override
@@ -52,7 +83,7 @@ public final class WsgiThreadPool extends ThreadPoolExecutor {
 	 * Queues a task only when a thread is idle (or no thread can be added); otherwise refuses it, which makes the
 	 * pool add a thread.
 	 */
-	private static final class ScalingQueue extends LinkedBlockingQueue<Runnable> {
+	private static final class ScalingQueue extends LinkedTransferQueue<Runnable> {
 
 		private static final long serialVersionUID = 1L;
 
@@ -61,7 +92,7 @@ public final class WsgiThreadPool extends ThreadPoolExecutor {
 		@Override
 		public boolean offer(Runnable task) {
 			WsgiThreadPool executor = this.pool;
-			int threads = executor.getPoolSize();
+			int threads = executor.threads.get();
 			if (executor.submitted.get() <= threads || threads >= executor.getMaximumPoolSize()) {
 				return super.offer(task);
 			}
@@ -70,9 +101,10 @@ public final class WsgiThreadPool extends ThreadPoolExecutor {
 
 		/** A thread could not be added after all (the pool grew meanwhile): queue the task anyway. */
 		void force(Runnable task, ThreadPoolExecutor executor) {
-			if (executor.isShutdown() || !super.offer(task)) {
+			if (executor.isShutdown()) {
 				throw new RejectedExecutionException("WSGI worker pool is shut down");
 			}
+			super.offer(task);
 		}
 
 	}
