@@ -163,8 +163,8 @@ public final class WsgiAutoConfiguration {
 	}
 
 	/**
-	 * Logs the resolved routing chain once the context is refreshed, and keeps the WSGI mapping away from a
-	 * separate management port.
+	 * Lists the static resources the WSGI mapping defers to and logs the resolved routing chain once the context is
+	 * refreshed, and keeps the WSGI mapping away from a separate management port.
 	 */
 	static final class WsgiRoutingListener implements ApplicationListener<org.springframework.context.ApplicationEvent> {
 
@@ -188,6 +188,10 @@ public final class WsgiAutoConfiguration {
 				}
 			}
 			else if (event instanceof ContextRefreshedEvent refreshed) {
+				WsgiHandlerMapping wsgi = this.mapping.getIfAvailable();
+				if (wsgi != null) {
+					wsgi.indexStaticResources(refreshed.getApplicationContext());
+				}
 				logChain(refreshed.getApplicationContext());
 			}
 		}

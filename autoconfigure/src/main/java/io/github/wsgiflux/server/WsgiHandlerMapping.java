@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.server.RequestPredicate;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -29,8 +30,9 @@ import org.springframework.web.server.ServerWebExchange;
  * <ul>
  * <li>for requests that arrive on a separate management port,</li>
  * <li>when {@linkplain #setStaticResources deferring to static resources}, for a {@code GET} or {@code HEAD} of a
- * static resource that exists, so that the resource mapping ordered after this one serves it. Whether a path is a
- * static resource is resolved once and remembered (up to 10,000 paths): static resources are fixed at startup.</li>
+ * static resource that exists, so that the resource mapping ordered after this one serves it. The static resources
+ * are listed once the context is refreshed ({@link #indexStaticResources}), so the check is a set lookup; mappings
+ * that cannot be listed are resolved per path and remembered (up to 10,000 paths).</li>
  * </ul>
  */
 public class WsgiHandlerMapping extends RouterFunctionMapping {
@@ -42,6 +44,8 @@ public class WsgiHandlerMapping extends RouterFunctionMapping {
 	private volatile int managementPort = -1;
 
 	private @Nullable ResourceUrlProvider staticResources;
+
+	private volatile @Nullable StaticResourceIndex staticResourceIndex;
 
 	/**
 	 * Whether a path is a static resource, as resolved before: resolving runs a classpath or file lookup per static
@@ -83,6 +87,18 @@ public class WsgiHandlerMapping extends RouterFunctionMapping {
 		this.staticResources = staticResources;
 	}
 
+	/**
+	 * List the static resources of the context, when deferring to them, so that requests need no lookup. Blocking
+	 * I/O: called once the context is refreshed, never on an event loop.
+	 * @param context the application context
+	 */
+	public void indexStaticResources(ApplicationContext context) {
+		// A child context's refresh (a separate management port) reaches this listener too: only its own counts.
+		if (this.staticResources != null && context == getApplicationContext()) {
+			this.staticResourceIndex = StaticResourceIndex.of(context);
+		}
+	}
+
 	@Override
 	protected Mono<?> getHandlerInternal(ServerWebExchange exchange) {
 		int port = this.managementPort;
@@ -97,6 +113,13 @@ public class WsgiHandlerMapping extends RouterFunctionMapping {
 		HttpMethod method = exchange.getRequest().getMethod();
 		if (resources == null || (method != HttpMethod.GET && method != HttpMethod.HEAD)) {
 			return handler;
+		}
+		StaticResourceIndex index = this.staticResourceIndex;
+		if (index != null) {
+			Boolean indexed = index.isStaticResource(exchange.getRequest().getPath().pathWithinApplication());
+			if (indexed != null) {
+				return indexed ? Mono.empty() : handler;
+			}
 		}
 		String lookupPath = exchange.getRequest().getPath().pathWithinApplication().value();
 		Boolean cached = this.staticResourceCache.get(lookupPath);
