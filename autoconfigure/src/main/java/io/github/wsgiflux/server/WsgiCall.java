@@ -182,7 +182,7 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 		}
 		finally {
 			close(result);
-			this.input.release();
+			this.input.finish();
 			this.errors.flush();
 			stopTimers();
 			endRunning();
