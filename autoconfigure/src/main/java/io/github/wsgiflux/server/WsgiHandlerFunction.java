@@ -124,6 +124,10 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 			environ.put(Environ.REMOTE_USER, remoteUser);
 		}
 		return Mono.create((sink) -> {
+			WsgiRequestObserver observer = this.settings.observer();
+			if (observer != WsgiRequestObserver.NONE) {
+				observer.requestStarted(this.mount.getName(), method, path);
+			}
 			WsgiCall call = new WsgiCall(this, environ, method, path, input, errors,
 					request.exchange().getResponse().bufferFactory(), sink);
 			sink.onCancel(call::cancel);
@@ -181,6 +185,7 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 	private void refused(String method, String path, int status) {
 		WsgiRequestObserver observer = this.settings.observer();
 		if (observer != WsgiRequestObserver.NONE) {
+			observer.requestStarted(this.mount.getName(), method, path);
 			observer.requestEnded(new WsgiRequestRecord(this.mount.getName(), method, path, status,
 					Outcome.BAD_REQUEST, 0, 0, 0));
 		}
