@@ -39,29 +39,35 @@ class WsgiQueueTimeoutTests extends WsgiServerTestSupport {
 		Http http = new Http(this.port);
 		long rejectedBefore = this.scheduler.getRejectedCount();
 		this.app.gate = new CountDownLatch(1);
-		this.app.running = new CountDownLatch(1);
-		CompletableFuture<HttpResponse<String>> blocking = http.client()
-			.sendAsync(HttpRequest.newBuilder(http.uri("/block")).build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(this.app.running.await(30, TimeUnit.SECONDS)).isTrue();
+		try {
+			this.app.running = new CountDownLatch(1);
+			CompletableFuture<HttpResponse<String>> blocking = http.client()
+				.sendAsync(HttpRequest.newBuilder(http.uri("/block")).build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(this.app.running.await(30, TimeUnit.SECONDS)).isTrue();
 
-		long start = System.nanoTime();
-		HttpResponse<String> waited = http.client()
-			.sendAsync(HttpRequest.newBuilder(http.uri("/env")).build(), HttpResponse.BodyHandlers.ofString())
-			.get(20, TimeUnit.SECONDS);
-		// A lower bound only: a loaded machine makes the wait longer, never shorter.
-		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-		assertThat(waited.statusCode()).isEqualTo(503);
-		assertThat(elapsed).as("waited for the queue timeout").isGreaterThanOrEqualTo(QUEUE_TIMEOUT);
-		assertThat(blocking).isNotDone();
-		assertThat(this.scheduler.getQueueTimedOutCount()).isOne();
-		assertThat(this.scheduler.getRejectedCount()).as("not an overload rejection").isEqualTo(rejectedBefore);
+			long start = System.nanoTime();
+			HttpResponse<String> waited = http.client()
+				.sendAsync(HttpRequest.newBuilder(http.uri("/env")).build(), HttpResponse.BodyHandlers.ofString())
+				.get(20, TimeUnit.SECONDS);
+			// A lower bound only: a loaded machine makes the wait longer, never shorter.
+			Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(waited.statusCode()).isEqualTo(503);
+			assertThat(elapsed).as("waited for the queue timeout").isGreaterThanOrEqualTo(QUEUE_TIMEOUT);
+			assertThat(blocking).isNotDone();
+			assertThat(this.scheduler.getQueueTimedOutCount()).isOne();
+			assertThat(this.scheduler.getRejectedCount()).as("not an overload rejection").isEqualTo(rejectedBefore);
 
-		this.app.gate.countDown();
-		assertThat(blocking.get(30, TimeUnit.SECONDS).body()).isEqualTo("released");
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> this.scheduler.getQueuedCount() == 0 && this.scheduler.getActiveCount() == 0);
-		assertThat(this.app.threadsOf("call")).hasSize(1);
-		assertThat(http.get("/env").statusCode()).isEqualTo(200);
+			this.app.gate.countDown();
+			assertThat(blocking.get(30, TimeUnit.SECONDS).body()).isEqualTo("released");
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> this.scheduler.getQueuedCount() == 0 && this.scheduler.getActiveCount() == 0);
+			assertThat(this.app.threadsOf("call")).hasSize(1);
+			assertThat(http.get("/env").statusCode()).isEqualTo(200);
+		}
+		finally {
+			// A failed assertion must not leave requests in flight for the graceful shutdown at the JVM's exit.
+			this.app.gate.countDown();
+		}
 	}
 
 }
