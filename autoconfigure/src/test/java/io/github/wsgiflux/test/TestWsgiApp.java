@@ -172,7 +172,8 @@ public class TestWsgiApp implements WsgiApplication {
 				return List.of("12345".getBytes(StandardCharsets.UTF_8));
 			case "/file": {
 				// Records its close: a ByteArrayInputStream's own close() does nothing a test could see.
-				InputStream in = new java.io.ByteArrayInputStream("file content here".getBytes(StandardCharsets.UTF_8)) {
+				byte[] content = "file content here".getBytes(StandardCharsets.UTF_8);
+				InputStream in = new java.io.ByteArrayInputStream(content) {
 
 					@Override
 					public void close() {
