@@ -35,6 +35,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
 import org.springframework.util.unit.DataSize;
@@ -69,8 +70,9 @@ public final class WsgiAutoConfiguration {
 
 	@Bean(name = SCHEDULER_BEAN_NAME, destroyMethod = "dispose")
 	@ConditionalOnMissingBean(name = SCHEDULER_BEAN_NAME)
-	Scheduler wsgiScheduler(WsgiProperties properties) {
-		return WsgiSchedulers.create(properties.getScheduler());
+	Scheduler wsgiScheduler(WsgiProperties properties, Environment environment) {
+		WsgiProperties.Scheduler scheduler = properties.getScheduler();
+		return WsgiSchedulers.create(scheduler, scheduler.determineVirtualThreads(environment));
 	}
 
 	@Bean

@@ -58,8 +58,8 @@ public class WsgiEndpoint {
 			.toList();
 		WsgiProperties.Scheduler config = this.properties.getScheduler();
 		Scheduler scheduler = new Scheduler(this.scheduler.getScheduler().toString(), this.scheduler.getThreadCap(),
-				this.scheduler.getQueueCapacity(), config.isVirtualThreads(), config.getKeepAlive(),
-				config.getQueueTimeout(), this.properties.getRequest().getTimeout());
+				this.scheduler.getQueueCapacity(), config.determineVirtualThreads(this.context.getEnvironment()),
+				config.getKeepAlive(), config.getQueueTimeout(), this.properties.getRequest().getTimeout());
 		Live live = new Live(this.scheduler.getActiveCount(), this.scheduler.getQueuedCount(),
 				this.scheduler.getRejectedCount(), this.scheduler.getQueueTimedOutCount(),
 				this.scheduler.getTimedOutCount(), this.scheduler.getCompletedCount());

@@ -5,6 +5,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.thread.Threading;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -146,9 +148,9 @@ public class WsgiProperties {
 
 		/**
 		 * Whether to run each request on a new virtual thread (Java 21 or later) instead of a pooled platform thread;
-		 * the thread cap still bounds how many run at once.
+		 * the thread cap still bounds how many run at once. Unset, follows spring.threads.virtual.enabled.
 		 */
-		private boolean virtualThreads;
+		private @Nullable Boolean virtualThreads;
 
 		/**
 		 * Retry-After sent with a 503 when the scheduler is full.
@@ -184,12 +186,23 @@ public class WsgiProperties {
 			this.keepAlive = keepAlive;
 		}
 
-		public boolean isVirtualThreads() {
+		public @Nullable Boolean getVirtualThreads() {
 			return this.virtualThreads;
 		}
 
-		public void setVirtualThreads(boolean virtualThreads) {
+		public void setVirtualThreads(@Nullable Boolean virtualThreads) {
 			this.virtualThreads = virtualThreads;
+		}
+
+		/**
+		 * Whether requests run on virtual threads: {@link #getVirtualThreads() virtual-threads} when set, otherwise
+		 * whether Spring Boot's threading is {@link Threading#VIRTUAL} ({@code spring.threads.virtual.enabled} on Java
+		 * 21 or later), as for Boot's own executors.
+		 * @param environment the environment to read {@code spring.threads.virtual.enabled} from
+		 * @return whether to use virtual threads
+		 */
+		public boolean determineVirtualThreads(Environment environment) {
+			return (this.virtualThreads != null) ? this.virtualThreads : Threading.VIRTUAL.isActive(environment);
 		}
 
 		public Duration getRetryAfter() {

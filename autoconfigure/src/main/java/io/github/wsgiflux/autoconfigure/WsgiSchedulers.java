@@ -1,6 +1,5 @@
 package io.github.wsgiflux.autoconfigure;
 
-import java.lang.reflect.Method;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,9 +8,12 @@ import io.github.wsgiflux.server.WsgiThreadPool;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+
 /**
  * Creates the default {@code wsgiScheduler} from {@code wsgi.scheduler.*}: a pool of platform threads with one shared
- * queue, or Reactor's thread-per-task bounded elastic scheduler on virtual threads (Java 21 or later).
+ * queue, or Reactor's thread-per-task bounded elastic scheduler on virtual threads (Java 21 or later), chosen by
+ * {@link WsgiProperties.Scheduler#determineVirtualThreads}.
  */
 final class WsgiSchedulers {
 
@@ -20,9 +22,9 @@ final class WsgiSchedulers {
 	private WsgiSchedulers() {
 	}
 
-	static Scheduler create(WsgiProperties.Scheduler properties) {
+	static Scheduler create(WsgiProperties.Scheduler properties, boolean virtualThreads) {
 		Scheduler scheduler;
-		if (properties.isVirtualThreads()) {
+		if (virtualThreads) {
 			// BoundedWsgiScheduler's admission caps the total; Reactor's own per-thread cap would only add a check
 			// that locks the queue on every submit.
 			int queuedTaskCap = Integer.MAX_VALUE;
@@ -55,8 +57,9 @@ final class WsgiSchedulers {
 	}
 
 	/**
-	 * A factory of virtual threads, found at startup (never per request) so that this module still compiles for
-	 * Java 17.
+	 * A factory of virtual threads named {@code prefix} and a number. Spring's {@link VirtualThreadTaskExecutor}
+	 * is a multi-release class, so this module still compiles for Java 17; on Java 17 it would fail with a generic
+	 * message, so check first and name the setting.
 	 */
 	static ThreadFactory virtualThreadFactory(String prefix) {
 		int feature = Runtime.version().feature();
@@ -64,16 +67,7 @@ final class WsgiSchedulers {
 			throw new IllegalStateException("wsgi.scheduler.virtual-threads=true needs Java 21 or later, but this JVM "
 					+ "is Java " + feature + ": run on a newer JVM or set wsgi.scheduler.virtual-threads=false");
 		}
-		try {
-			Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-			Class<?> builderType = Class.forName("java.lang.Thread$Builder");
-			Method name = builderType.getMethod("name", String.class, long.class);
-			builder = name.invoke(builder, prefix, 0L);
-			return (ThreadFactory) builderType.getMethod("factory").invoke(builder);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new IllegalStateException("Cannot create virtual threads on Java " + feature, ex);
-		}
+		return new VirtualThreadTaskExecutor(prefix).getVirtualThreadFactory();
 	}
 
 }

@@ -21,6 +21,7 @@ import org.springframework.boot.test.context.runner.ReactiveWebApplicationContex
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -185,28 +186,64 @@ class WsgiAutoConfigurationTests {
 	}
 
 	@Test
-	@EnabledForJreRange(min = JRE.JAVA_21)
-	void whenVirtualThreadsEnabledOnJava21ThenRequestsRunOnVirtualThreads() {
+	void whenNeitherPropertyIsSetThenRequestsRunOnPooledPlatformThreads() {
 		this.contextRunner.withUserConfiguration(ThreadApp.class)
-			.withPropertyValues("wsgi.scheduler.virtual-threads=true")
-			.run((context) -> WebTestClient.bindToApplicationContext(context)
-				.build()
-				.get()
-				.uri("/")
-				.exchange()
-				.expectBody(String.class)
-				.value((body) -> assertThat(body).startsWith("virtual=true name=wsgi-vt-")));
+			.run((context) -> assertThat(threadOfARequest(context)).startsWith("virtual=false name=wsgi-"));
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void whenBootVirtualThreadsAreEnabledOnJava21ThenRequestsRunOnVirtualThreads() {
+		this.contextRunner.withUserConfiguration(ThreadApp.class)
+			.withPropertyValues("spring.threads.virtual.enabled=true")
+			.run((context) -> assertThat(threadOfARequest(context)).startsWith("virtual=true name=wsgi-vt-"));
 	}
 
 	@Test
 	@EnabledForJreRange(max = JRE.JAVA_20)
-	void whenVirtualThreadsEnabledOnJava17ThenStartupFailsWithAClearMessage() {
+	void whenBootVirtualThreadsAreEnabledOnJava17ThenRequestsRunOnPlatformThreadsAsBootsOwnExecutors() {
+		this.contextRunner.withUserConfiguration(ThreadApp.class)
+			.withPropertyValues("spring.threads.virtual.enabled=true")
+			.run((context) -> assertThat(threadOfARequest(context)).startsWith("virtual=false name=wsgi-"));
+	}
+
+	@Test
+	void whenBootVirtualThreadsAreEnabledButWsgiVirtualThreadsAreOffThenRequestsRunOnPlatformThreads() {
+		this.contextRunner.withUserConfiguration(ThreadApp.class)
+			.withPropertyValues("spring.threads.virtual.enabled=true", "wsgi.scheduler.virtual-threads=false")
+			.run((context) -> assertThat(threadOfARequest(context)).startsWith("virtual=false name=wsgi-"));
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void whenWsgiVirtualThreadsAreOnButBootVirtualThreadsAreOffThenRequestsRunOnVirtualThreads() {
+		this.contextRunner.withUserConfiguration(ThreadApp.class)
+			.withPropertyValues("spring.threads.virtual.enabled=false", "wsgi.scheduler.virtual-threads=true")
+			.run((context) -> assertThat(threadOfARequest(context)).startsWith("virtual=true name=wsgi-vt-"));
+	}
+
+	@Test
+	@EnabledForJreRange(max = JRE.JAVA_20)
+	void whenWsgiVirtualThreadsAreOnOnJava17ThenStartupFailsWithAClearMessage() {
 		this.contextRunner.withUserConfiguration(OneApp.class)
 			.withPropertyValues("wsgi.scheduler.virtual-threads=true")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("needs Java 21 or later"));
+				.hasMessageContaining("wsgi.scheduler.virtual-threads=true needs Java 21 or later"));
+	}
+
+	private static String threadOfARequest(ApplicationContext context) {
+		return WebTestClient.bindToApplicationContext(context)
+			.build()
+			.get()
+			.uri("/")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 	}
 
 	static WsgiApplication hello() {

@@ -6,6 +6,8 @@ import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -104,8 +106,18 @@ class WsgiOperationsAutoConfigurationTests {
 				.containsSubsequence("routerFunctionMapping", "requestMappingHandlerMapping", "wsgiHandlerMapping",
 						"resourceHandlerMapping");
 			assertThat(descriptor.scheduler().threadCap()).isEqualTo(200);
+			assertThat(descriptor.scheduler().virtualThreads()).isFalse();
 			assertThat(descriptor.live().active()).isZero();
 		});
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void endpointShowsVirtualThreadsWhenTheyFollowSpringBoot() {
+		this.contextRunner.withUserConfiguration(WsgiAutoConfigurationTests.OneApp.class)
+			.withPropertyValues("spring.threads.virtual.enabled=true")
+			.run((context) -> assertThat(context.getBean(WsgiEndpoint.class).wsgi().scheduler().virtualThreads())
+				.isTrue());
 	}
 
 	@Test

@@ -158,13 +158,11 @@ class WsgiGatewayBehaviourTests extends WsgiServerTestSupport {
 
 	@Test
 	void headOfASingleChunkBodyGetsItsContentLength() {
-		int length = this.http.get("/write").body().length();
-		HttpResponse<String> head = this.http.send(HttpRequest.newBuilder(this.http.uri("/"))
-			.method("HEAD", HttpRequest.BodyPublishers.noBody())
-			.build());
-		assertThat(head.body()).isEmpty();
-		assertThat(head.headers().firstValue("Content-Length")).hasValue(String.valueOf("legacy HEAD |/".length()));
-		assertThat(length).isPositive();
+		// The application answers HEAD with a body of its own ("legacy HEAD |/"): its length, none of its bytes.
+		String head = RawHttp.exchange(this.port, "HEAD / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+		assertThat(head).startsWith("HTTP/1.1 200 ")
+			.containsIgnoringCase("\r\ncontent-length: " + "legacy HEAD |/".length() + "\r\n")
+			.endsWith("\r\n\r\n");
 	}
 
 	@Test
@@ -177,6 +175,9 @@ class WsgiGatewayBehaviourTests extends WsgiServerTestSupport {
 	@Test
 	void fileWrapperStreamsAndClosesTheStream() {
 		assertThat(this.http.get("/file").body()).isEqualTo("file content here");
+		String worker = this.app.threadsOf("call").get(0);
+		await().atMost(Duration.ofSeconds(30)).until(() -> !this.app.threadsOf("file-closed").isEmpty());
+		assertThat(this.app.threadsOf("file-closed")).containsExactly(worker);
 	}
 
 	@Test
@@ -272,7 +273,9 @@ class WsgiGatewayBehaviourTests extends WsgiServerTestSupport {
 			assertThat(body.readNBytes(100)).hasSize(100);
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.app.closes.get() == 1);
-		assertThat(this.app.threadsOf("next").size()).isLessThan(1000000);
+		// Backpressure holds the worker at about a thousand chunks (measured 769-1153) until its first write after the
+		// disconnect fails; a gateway that went on iterating the body to its end would reach 1,000,000.
+		assertThat(this.app.threadsOf("next")).hasSizeLessThan(100_000);
 	}
 
 	private static Map<String, String> parse(String body) {

@@ -1,10 +1,14 @@
 package io.github.wsgiflux.server;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -26,41 +30,80 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * With {@code server.shutdown=graceful}, a streaming WSGI response in flight completes, and the scheduler is disposed
- * only after the web server has drained.
+ * With {@code server.shutdown=graceful}, a streaming WSGI response in flight completes while the server refuses new
+ * connections, and the scheduler is disposed only after the web server has drained. The response is held open by a
+ * gate the test opens only once the server refuses connections, so the order does not depend on timing.
  */
 class WsgiGracefulShutdownTests {
-
-	static final CountDownLatch STARTED = new CountDownLatch(1);
 
 	@Test
 	void inFlightStreamingResponseCompletesDuringGracefulShutdown() throws Exception {
 		SpringApplication application = new SpringApplication(App.class);
 		application.setWebApplicationType(WebApplicationType.REACTIVE);
 		ConfigurableApplicationContext context = application.run("--server.port=0", "--server.shutdown=graceful",
-				"--spring.lifecycle.timeout-per-shutdown-phase=20s");
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-		Scheduler scheduler = context.getBean("wsgiScheduler", Scheduler.class);
-		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-		CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
-				HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/slow")).build(),
-				HttpResponse.BodyHandlers.ofString());
-		assertThat(STARTED.await(10, TimeUnit.SECONDS)).isTrue();
-
+				"--spring.lifecycle.timeout-per-shutdown-phase=60s");
+		Gates gates = context.getBean(Gates.class);
 		Thread closer = new Thread(context::close, "closer");
-		closer.start();
-		HttpResponse<String> response = inFlight.get(20, TimeUnit.SECONDS);
-		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body()).isEqualTo("part0;part1;part2;part3;part4;");
-		closer.join(20_000);
-		assertThat(context.isActive()).isFalse();
-		assertThat(scheduler.isDisposed()).isTrue();
+		try {
+			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+			Scheduler scheduler = context.getBean("wsgiScheduler", Scheduler.class);
+			HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+			CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
+					HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/slow")).build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(gates.inBody.await(30, TimeUnit.SECONDS)).isTrue();
+
+			closer.start();
+			await().atMost(Duration.ofSeconds(30)).until(() -> refusesConnections(port));
+			assertThat(inFlight).isNotDone();
+			assertThat(scheduler.isDisposed()).as("disposed while a response was in flight").isFalse();
+			gates.rest.countDown();
+
+			HttpResponse<String> response = inFlight.get(30, TimeUnit.SECONDS);
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.body()).isEqualTo("part0;part1;part2;part3;part4;");
+			closer.join(TimeUnit.SECONDS.toMillis(60));
+			assertThat(closer.isAlive()).isFalse();
+			assertThat(context.isActive()).isFalse();
+			assertThat(scheduler.isDisposed()).isTrue();
+		}
+		finally {
+			gates.rest.countDown();
+			if (!closer.isAlive()) {
+				context.close();
+			}
+		}
 	}
 
-	/** Five chunks, 300 ms apart. */
+	private static boolean refusesConnections(int port) throws IOException {
+		try (Socket socket = new Socket("localhost", port)) {
+			return false;
+		}
+		catch (ConnectException ex) {
+			return true;
+		}
+	}
+
+	/** Holds the body after its first chunk until the test opens {@link #rest}. */
+	static final class Gates {
+
+		final CountDownLatch inBody = new CountDownLatch(1);
+
+		final CountDownLatch rest = new CountDownLatch(1);
+
+	}
+
+	/** Five chunks; the second one waits for the gate. */
 	static final class Slow implements Iterable<byte[]> {
+
+		private final Gates gates;
+
+		Slow(Gates gates) {
+			this.gates = gates;
+		}
 
 		@Override
 		public Iterator<byte[]> iterator() {
@@ -78,15 +121,17 @@ class WsgiGracefulShutdownTests {
 					if (!hasNext()) {
 						throw new NoSuchElementException();
 					}
-					if (this.i == 0) {
-						STARTED.countDown();
-					}
-					try {
-						Thread.sleep(300);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						throw new IllegalStateException(ex);
+					if (this.i == 1) {
+						Slow.this.gates.inBody.countDown();
+						try {
+							if (!Slow.this.gates.rest.await(60, TimeUnit.SECONDS)) {
+								throw new IllegalStateException("the test never opened the gate");
+							}
+						}
+						catch (InterruptedException ex) {
+							Thread.currentThread().interrupt();
+							throw new IllegalStateException(ex);
+						}
 					}
 					return ("part" + this.i++ + ";").getBytes(StandardCharsets.UTF_8);
 				}
@@ -100,10 +145,15 @@ class WsgiGracefulShutdownTests {
 	static class App {
 
 		@Bean
-		WsgiApplication slow() {
+		Gates gates() {
+			return new Gates();
+		}
+
+		@Bean
+		WsgiApplication slow(Gates gates) {
 			return (environ, start) -> {
 				start.start("200 OK", List.of(Header.of("Content-Type", "text/plain")));
-				return new Slow();
+				return new Slow(gates);
 			};
 		}
 

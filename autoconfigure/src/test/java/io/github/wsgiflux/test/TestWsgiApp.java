@@ -171,7 +171,16 @@ public class TestWsgiApp implements WsgiApplication {
 				startResponse.start("200 OK", List.of(Header.of("Content-Length", "10")));
 				return List.of("12345".getBytes(StandardCharsets.UTF_8));
 			case "/file": {
-				InputStream in = new java.io.ByteArrayInputStream("file content here".getBytes(StandardCharsets.UTF_8));
+				// Records its close: a ByteArrayInputStream's own close() does nothing a test could see.
+				byte[] content = "file content here".getBytes(StandardCharsets.UTF_8);
+				InputStream in = new java.io.ByteArrayInputStream(content) {
+
+					@Override
+					public void close() {
+						TestWsgiApp.this.events.add("file-closed:" + Thread.currentThread().getName());
+					}
+
+				};
 				startResponse.start("200 OK", TEXT);
 				return ((io.github.wsgiflux.spi.FileWrapper) environ.get(Environ.WSGI_FILE_WRAPPER)).wrap(in, 4);
 			}

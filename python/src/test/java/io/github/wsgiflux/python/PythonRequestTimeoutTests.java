@@ -1,7 +1,9 @@
 package io.github.wsgiflux.python;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
@@ -35,15 +37,16 @@ class PythonRequestTimeoutTests {
 	PythonWsgiApplication application;
 
 	@Test
-	void busyLoopIsStoppedAndTheContextServesAgain() {
+	void busyLoopIsStoppedAndTheContextServesAgain() throws Exception {
 		Http http = new Http(this.port);
-		for (String path : new String[] { "/faulty/spin", "/faulty/spin" }) {
-			long start = System.nanoTime();
-			HttpResponse<String> response = http.get(path.replace("/faulty", ""));
-			assertThat(response.statusCode()).as(path).isEqualTo(504);
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).as(path).isLessThan(Duration.ofSeconds(10));
-			await().atMost(Duration.ofSeconds(10)).until(() -> this.application.getBusyContexts() == 0);
-			assertThat(http.get("/closed").statusCode()).as(path).isEqualTo(200);
+		for (int attempt = 1; attempt <= 2; attempt++) {
+			// The loop never ends by itself: any answer at all comes from the timeout, however loaded the machine.
+			HttpResponse<String> response = http.client()
+				.sendAsync(HttpRequest.newBuilder(http.uri("/spin")).build(), HttpResponse.BodyHandlers.ofString())
+				.get(120, TimeUnit.SECONDS);
+			assertThat(response.statusCode()).as("attempt %d", attempt).isEqualTo(504);
+			await().atMost(Duration.ofSeconds(60)).until(() -> this.application.getBusyContexts() == 0);
+			assertThat(http.get("/closed").statusCode()).as("attempt %d", attempt).isEqualTo(200);
 		}
 	}
 

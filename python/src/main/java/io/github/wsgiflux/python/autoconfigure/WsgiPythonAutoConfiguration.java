@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Hosts the Python WSGI application named by {@code wsgi.python.app} through GraalPy, and warms up every
@@ -43,7 +44,8 @@ public final class WsgiPythonAutoConfiguration {
 	static class PythonApplicationConfiguration {
 
 		@Bean(destroyMethod = "close")
-		PythonWsgiApplication pythonWsgiApplication(WsgiPythonProperties properties, WsgiProperties wsgi) {
+		PythonWsgiApplication pythonWsgiApplication(WsgiPythonProperties properties, WsgiProperties wsgi,
+				Environment environment) {
 			PythonWsgiApplication.Builder builder = PythonWsgiApplication.builder(properties.getApp())
 				.path(properties.getPath().stream().map(PythonApplicationConfiguration::absolute).toList())
 				.warmUp(properties.isWarmUp())
@@ -54,7 +56,7 @@ public final class WsgiPythonAutoConfiguration {
 			properties.getOptions().forEach(builder::option);
 			PythonWsgiApplication application = builder.build();
 			int threadCap = wsgi.getScheduler().getThreadCap();
-			if (application.getContexts() < threadCap && !wsgi.getScheduler().isVirtualThreads()) {
+			if (application.getContexts() < threadCap && !wsgi.getScheduler().determineVirtualThreads(environment)) {
 				logger.info("Python WSGI application '" + application.getApp() + "': " + application.getContexts()
 						+ " interpreter context(s) for up to " + threadCap + " worker threads; a request finding "
 						+ "every context busy waits for one (set wsgi.python.contexts and wsgi.scheduler.thread-cap "
