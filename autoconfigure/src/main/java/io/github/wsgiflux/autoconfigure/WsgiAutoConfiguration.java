@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.github.wsgiflux.server.HandlerMappingChain;
+import io.github.wsgiflux.server.Http10KeepAliveHandler;
 import io.github.wsgiflux.server.RequestTargetEncoder;
 import io.github.wsgiflux.server.WsgiAccessLog;
 import io.github.wsgiflux.server.WsgiEnvironSettings;
@@ -190,8 +191,8 @@ public final class WsgiAutoConfiguration {
 	}
 
 	/**
-	 * The request-target hook in Reactor Netty's pipeline: bytes real clients send unencoded reach WSGI applications
-	 * as received instead of a 400 from Spring's URI parsing.
+	 * Hooks in Reactor Netty's pipeline: bytes real clients send unencoded in the request-target reach WSGI
+	 * applications as received instead of a 400 from Spring's URI parsing, and HTTP/1.0 keep-alive works.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ NettyServerCustomizer.class, reactor.netty.http.server.HttpServer.class })
@@ -199,8 +200,10 @@ public final class WsgiAutoConfiguration {
 
 		@Bean
 		NettyServerCustomizer wsgiRequestTargetCustomizer() {
-			return (server) -> server.doOnChannelInit((observer, channel, remoteAddress) -> RequestTargetEncoder
-				.install(channel));
+			return (server) -> server.doOnChannelInit((observer, channel, remoteAddress) -> {
+				RequestTargetEncoder.install(channel);
+				Http10KeepAliveHandler.install(channel);
+			});
 		}
 
 	}
