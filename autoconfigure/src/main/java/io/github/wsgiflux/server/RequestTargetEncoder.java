@@ -47,14 +47,16 @@ public final class RequestTargetEncoder extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Install the hook on a connection's pipeline, after the HTTP/1.x codec; a pipeline without one (HTTP/2 after
-	 * ALPN, configured later) is left alone.
+	 * Install the hook on a connection's pipeline, just before Reactor Netty's HTTP/1.x traffic handler, so that it
+	 * also sees the requests of a cleartext connection that may upgrade to HTTP/2 (h2c), whose codec is added later
+	 * and unnamed. A pipeline without the traffic handler yet (TLS with ALPN, configured after the handshake) is left
+	 * alone.
 	 * @param channel the channel of a new connection
 	 */
 	public static void install(Channel channel) {
 		ChannelPipeline pipeline = channel.pipeline();
-		if (pipeline.get(NettyPipeline.HttpCodec) != null && pipeline.get(NAME) == null) {
-			pipeline.addAfter(NettyPipeline.HttpCodec, NAME, INSTANCE);
+		if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null && pipeline.get(NAME) == null) {
+			pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME, INSTANCE);
 			channel.attr(INSTALLED).set(Boolean.TRUE);
 		}
 	}

@@ -10,6 +10,7 @@ import io.github.wsgiflux.test.EnvironJsonApp;
 import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.RawHttp;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,6 +22,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -202,6 +206,12 @@ class WsgiRequestEnvironMatrixTests {
 						env("PATH_INFO", "/\u00c3\u00a0 k")),
 				ok("PEP 3333 bytes sent unencoded: { } | ^ ` < > \\", "GET /{a}|b^c`<d>\\e?x={y} HTTP/1.1\r\n" + H,
 						env("PATH_INFO", "/{a}|b^c`<d>\\e", "QUERY_STRING", "x={y}")),
+				ok("the gateway's carrier of the original target cannot be forged by a client",
+						"GET /q?real=1 HTTP/1.1\r\n" + H + "X-Wsgiflux-Original-Target: /q?forged=1\r\n",
+						env("QUERY_STRING", "real=1", "HTTP_X_WSGIFLUX_ORIGINAL_TARGET", ABSENT)),
+				ok("the carrier cannot be forged when the target is encoded either",
+						"GET /q?real=\"1\" HTTP/1.1\r\n" + H + "X-Wsgiflux-Original-Target: /q?forged=1\r\n",
+						env("QUERY_STRING", "real=\"1\"", "HTTP_X_WSGIFLUX_ORIGINAL_TARGET", ABSENT)),
 				ok("PEP 3333 a raw non-ASCII byte in the query stays as received", "GET /q?q=\u00e9 HTTP/1.1\r\n" + H,
 						env("QUERY_STRING", "q=\u00e9")),
 				ok("PEP 3333 the query is not decoded (no check of its escapes)", "GET /q?q=%zz HTTP/1.1\r\n" + H,
@@ -251,6 +261,14 @@ class WsgiRequestEnvironMatrixTests {
 		}
 	}
 
+	@Test
+	void nativeHandlersSeeTheTargetPercentEncodedAndTheOriginalInAHeader() {
+		String response = RawHttp.exchange(this.port,
+				"GET /native/with_\"quotes\"?foo=\"bar\" HTTP/1.1\r\n" + H + CLOSE + "\r\n");
+		assertThat(response).startsWith("HTTP/1.1 200 ")
+			.endsWith("path=/native/with_%22quotes%22 query=foo=%22bar%22 original=/native/with_\"quotes\"?foo=\"bar\"");
+	}
+
 	private static Map<String, String> environ(String response) {
 		String body = response.substring(response.indexOf("\r\n\r\n") + 4);
 		return EnvironJsonApp.parse(new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
@@ -288,6 +306,15 @@ class WsgiRequestEnvironMatrixTests {
 		@Bean
 		WsgiMount legacy() {
 			return new WsgiMount("/legacy", "legacy", new EnvironJsonApp("legacy"));
+		}
+
+		@Bean
+		RouterFunction<ServerResponse> nativeRoute() {
+			return RouterFunctions.route()
+				.GET("/native/**", (request) -> ServerResponse.ok()
+					.bodyValue("path=" + request.uri().getRawPath() + " query=" + request.uri().getRawQuery()
+							+ " original=" + request.headers().firstHeader(RequestTargetEncoder.ORIGINAL_TARGET_HEADER)))
+				.build();
 		}
 
 	}
