@@ -180,6 +180,9 @@ class WsgiRequestEnvironMatrixTests {
 						+ "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Trailer: t\r\n\r\n", env("BODY", "abc")),
 				ok("9112 7.1 chunk sizes are hexadecimal, case-insensitive", "POST / HTTP/1.1\r\n" + H
 						+ "Transfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n", env("BODY", "0123456789")),
+				ok("9112 7.1 whitespace after a chunk size (not in the grammar; Reactor Netty accepts it)",
+						"POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n3 \r\nabc\r\n0\r\n\r\n",
+						env("BODY", "abc")),
 				badMayReach("9112 7.1 a chunk size that is not hexadecimal", "POST / HTTP/1.1\r\n" + H
 						+ "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", 400),
 				// Limits
