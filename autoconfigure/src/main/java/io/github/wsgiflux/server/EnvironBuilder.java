@@ -165,8 +165,7 @@ public final class EnvironBuilder {
 	 */
 	private void putServer(Map<String, Object> environ, ServerHttpRequest request, RequestTarget target,
 			String protocol, @Nullable String hostField, String scheme) throws InvalidRequestException {
-		boolean wire = HttpProtocols.rawTarget(request) != null;
-		if (hostField == null && wire && HttpProtocols.HTTP_1_1.equals(protocol)) {
+		if (hostField == null && target.isReceived() && HttpProtocols.HTTP_1_1.equals(protocol)) {
 			throw new InvalidRequestException(RefusalLog.Cause.HOST, "No Host field in an HTTP/1.1 request (RFC 9112 3.2)");
 		}
 		HostAndPort fieldAuthority = (hostField != null && !hostField.isEmpty())

@@ -41,6 +41,8 @@ final class RequestTarget {
 
 	private final @Nullable InvalidRequestException error;
 
+	private boolean received;
+
 	private RequestTarget(Form form, String rawQuery, @Nullable String authority, String pathWithinApplication) {
 		this.form = form;
 		this.rawQuery = rawQuery;
@@ -75,7 +77,9 @@ final class RequestTarget {
 	 */
 	static RequestTarget of(ServerHttpRequest request) {
 		try {
-			return parse(request);
+			RequestTarget target = parse(request);
+			target.received = HttpProtocols.rawTarget(request) != null;
+			return target;
 		}
 		catch (InvalidRequestException ex) {
 			return new RequestTarget(ex);
@@ -211,8 +215,12 @@ final class RequestTarget {
 		}
 	}
 
-	boolean isValid() {
-		return this.error == null;
+	/**
+	 * Whether the target is the one received on the wire (Reactor Netty), not rebuilt from a parsed URI: only then
+	 * are the rules on the request line and {@code Host} of the HTTP version known to apply.
+	 */
+	boolean isReceived() {
+		return this.received;
 	}
 
 	@Nullable Form form() {
