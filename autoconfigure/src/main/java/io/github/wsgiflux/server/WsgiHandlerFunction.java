@@ -122,23 +122,15 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 			refused(method, path, 505);
 			return this.versionNotSupported;
 		}
-		// Every rule on the request line and the header section is checked here, on the event loop, before the
-		// body limit and before a worker is asked for.
-		RequestTarget target = RequestTarget.of(request.exchange());
-		RequestBodyStream input = null;
-		WsgiErrorsWriter errors = new WsgiErrorsWriter();
+		// Every rule on the request line and the header section is checked here, on the event loop, before a worker
+		// is asked for; the body stream is only subscribed to when the application reads it.
 		long maxBodySize = this.settings.maxBodySize();
+		RequestBodyStream input = new RequestBodyStream(limit(httpRequest.getBody(), maxBodySize));
+		WsgiErrorsWriter errors = new WsgiErrorsWriter();
 		Map<String, Object> environ;
 		try {
-			target.check();
-			if (maxBodySize >= 0 && httpRequest.getHeaders().getContentLength() > maxBodySize) {
-				this.refusals.refused(RefusalLog.Cause.BODY_TOO_LARGE, 413, method, path, "Content-Length "
-						+ httpRequest.getHeaders().getContentLength() + " > wsgi.request.max-body-size " + maxBodySize);
-				refused(method, path, 413);
-				return this.payloadTooLargeMono;
-			}
-			input = new RequestBodyStream(limit(httpRequest.getBody(), maxBodySize));
-			environ = this.environBuilder.build(httpRequest, target, new WsgiInput(input), errors);
+			environ = this.environBuilder.build(httpRequest, RequestTarget.of(request.exchange()),
+					new WsgiInput(input), errors);
 		}
 		catch (InvalidRequestException ex) {
 			int status = ex.getStatus();
@@ -150,12 +142,17 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 				default -> this.badRequest;
 			};
 		}
-		RequestBodyStream body = input;
+		if (maxBodySize >= 0 && httpRequest.getHeaders().getContentLength() > maxBodySize) {
+			this.refusals.refused(RefusalLog.Cause.BODY_TOO_LARGE, 413, method, path, "Content-Length "
+					+ httpRequest.getHeaders().getContentLength() + " > wsgi.request.max-body-size " + maxBodySize);
+			refused(method, path, 413);
+			return this.payloadTooLargeMono;
+		}
 		if (remoteUser != null) {
 			environ.put(Environ.REMOTE_USER, remoteUser);
 		}
 		return Mono.create((sink) -> {
-			WsgiCall call = new WsgiCall(this, environ, method, path, body, errors,
+			WsgiCall call = new WsgiCall(this, environ, method, path, input, errors,
 					request.exchange().getResponse().bufferFactory(), sink);
 			sink.onCancel(call::cancel);
 			if (this.scheduler.trySchedule(RequestContextPropagation.wrap(call, sink.contextView()))) {
