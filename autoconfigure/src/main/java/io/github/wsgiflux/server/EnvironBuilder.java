@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.FileWrapper;
@@ -84,7 +85,7 @@ public final class EnvironBuilder {
 		environ.put(Environ.REQUEST_METHOD, request.getMethod().name());
 		putPath(environ, request, target);
 		environ.put(Environ.QUERY_STRING, target.rawQuery());
-		String protocol = HttpProtocols.protocol(request);
+		String protocol = target.protocol();
 		environ.put(Environ.SERVER_PROTOCOL, protocol);
 		String host = putHeaders(environ, request.getHeaders());
 		String scheme = "https".equalsIgnoreCase(request.getURI().getScheme()) ? "https" : "http";
@@ -128,29 +129,22 @@ public final class EnvironBuilder {
 	 */
 	private @Nullable String putHeaders(Map<String, Object> environ, HttpHeaders headers)
 			throws InvalidRequestException {
-		int lines = 0;
-		String host = null;
-		for (Map.Entry<String, List<String>> header : headers.headerSet()) {
-			String name = header.getKey();
-			List<String> values = header.getValue();
-			lines += values.size();
-			if (values.size() > 1 && isSingleton(name)) {
-				// RFC 9112 3.2 (Host: MUST 400); RFC 9110 5.3: a field that is not a list must not be repeated, and
-				// joining two Content-Type or Content-Length values would change the body's meaning.
-				throw new InvalidRequestException(name.equalsIgnoreCase("Host") ? RefusalLog.Cause.HOST
-						: RefusalLog.Cause.DUPLICATE_FIELD, "Field '" + name + "' sent " + values.size() + " times");
-			}
-			if (name.equalsIgnoreCase("Host")) {
-				host = values.get(0);
-			}
-			putHeader(environ, name, values);
+		// forEach, not headerSet(): Spring's read-only headers copy every entry for the latter.
+		HeaderScan scan = new HeaderScan(environ);
+		headers.forEach(scan);
+		String duplicate = scan.duplicate;
+		if (duplicate != null) {
+			// RFC 9112 3.2 (Host: MUST 400); RFC 9110 5.3: a field that is not a list must not be repeated, and
+			// joining two Content-Type or Content-Length values would change the body's meaning.
+			throw new InvalidRequestException(duplicate.equalsIgnoreCase("Host") ? RefusalLog.Cause.HOST
+					: RefusalLog.Cause.DUPLICATE_FIELD, "Field '" + duplicate + "' sent more than once");
 		}
 		int max = this.settings.maxHeaderCount();
-		if (max >= 0 && lines > max) {
+		if (max >= 0 && scan.lines > max) {
 			throw new InvalidRequestException(RefusalLog.Cause.HEADER_COUNT, 431,
-					lines + " header lines, more than wsgi.request.max-header-count " + max);
+					scan.lines + " header lines, more than wsgi.request.max-header-count " + max);
 		}
-		return host;
+		return scan.host;
 	}
 
 	private static boolean isSingleton(String name) {
@@ -170,12 +164,18 @@ public final class EnvironBuilder {
 		}
 		HostAndPort fieldAuthority = (hostField != null && !hostField.isEmpty())
 				? HostAndPort.parse(hostField, "Host field") : null;
-		String authority = forwardedAuthority(request);
-		if (authority == null) {
-			authority = target.authority();
+		String authority = forwardedAuthority(request, target.nativeRequest());
+		HostAndPort server;
+		if (authority != null) {
+			server = HostAndPort.parse(authority, "forwarded authority");
 		}
-		HostAndPort server = (authority != null) ? HostAndPort.parse(authority, "forwarded or target authority")
-				: fieldAuthority;
+		else if (target.authority() != null) {
+			authority = target.authority();
+			server = target.authorityHostAndPort();
+		}
+		else {
+			server = fieldAuthority;
+		}
 		if (server == null) {
 			InetSocketAddress local = request.getLocalAddress();
 			InetAddress address = (local != null) ? local.getAddress() : null;
@@ -195,13 +195,13 @@ public final class EnvironBuilder {
 	 * The {@code host[:port]} a proxy forwarded, as the strategy in use understood it, or {@code null} when no
 	 * strategy is on or no proxy header arrived.
 	 */
-	private @Nullable String forwardedAuthority(ServerHttpRequest request) {
+	private @Nullable String forwardedAuthority(ServerHttpRequest request, @Nullable Object nativeRequest) {
 		WsgiEnvironSettings.ForwardedHeaders forwarded = this.settings.forwardedHeaders();
-		if (forwarded == WsgiEnvironSettings.ForwardedHeaders.NONE || !HttpProtocols.hasForwardedHost(request)) {
+		if (forwarded == WsgiEnvironSettings.ForwardedHeaders.NONE || !HttpProtocols.hasForwardedHost(request, nativeRequest)) {
 			return null;
 		}
 		if (forwarded == WsgiEnvironSettings.ForwardedHeaders.NATIVE) {
-			String nativeAuthority = HttpProtocols.nativeHostAndPort(request);
+			String nativeAuthority = HttpProtocols.nativeHostAndPort(nativeRequest);
 			if (nativeAuthority != null) {
 				return withoutDefaultPort(nativeAuthority, request.getURI().getScheme());
 			}
@@ -321,6 +321,38 @@ public final class EnvironBuilder {
 			}
 		}
 		return decoded.toString();
+	}
+
+	/**
+	 * Puts the {@code HTTP_*} keys while counting the lines and noting the {@code Host} value and a repeated
+	 * singleton field.
+	 */
+	private static final class HeaderScan implements BiConsumer<String, List<String>> {
+
+		private final Map<String, Object> environ;
+
+		private int lines;
+
+		private @Nullable String host;
+
+		private @Nullable String duplicate;
+
+		HeaderScan(Map<String, Object> environ) {
+			this.environ = environ;
+		}
+
+		@Override
+		public void accept(String name, List<String> values) {
+			this.lines += values.size();
+			if (values.size() > 1 && isSingleton(name)) {
+				this.duplicate = name;
+			}
+			if (name.equalsIgnoreCase("Host")) {
+				this.host = values.get(0);
+			}
+			putHeader(this.environ, name, values);
+		}
+
 	}
 
 	private static Map<String, String> commonHeaderKeys() {

@@ -32,8 +32,29 @@ final class HttpProtocols {
 	private HttpProtocols() {
 	}
 
-	static String protocol(ServerHttpRequest request) {
-		Object nativeRequest = nativeRequest(request);
+	/**
+	 * The Reactor Netty request behind a request, or {@code null} for another server or a mock. Look it up once per
+	 * request ({@link RequestTarget} keeps it): for a mock it costs an exception.
+	 */
+	static @Nullable Object nativeRequest(ServerHttpRequest request) {
+		if (!REACTOR_NETTY_PRESENT) {
+			return null;
+		}
+		try {
+			Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+			return ReactorNetty.isReactorNetty(nativeRequest) ? nativeRequest : null;
+		}
+		catch (IllegalStateException | IllegalArgumentException ex) {
+			// A mock request (tests) has no native request.
+			return null;
+		}
+	}
+
+	/**
+	 * The {@code SERVER_PROTOCOL}: the version of the request line; HTTP/1.1 for other servers.
+	 * @param nativeRequest the Reactor Netty request, or {@code null}
+	 */
+	static String protocol(@Nullable Object nativeRequest) {
 		return (nativeRequest != null) ? ReactorNetty.protocol(nativeRequest) : HTTP_1_1;
 	}
 
@@ -41,8 +62,7 @@ final class HttpProtocols {
 	 * Whether the request speaks a version the gateway serves: HTTP/1.0, HTTP/1.1 or HTTP/2 (Reactor Netty parses
 	 * any {@code HTTP/x.y} request line).
 	 */
-	static boolean isSupported(ServerHttpRequest request) {
-		String protocol = protocol(request);
+	static boolean isSupported(String protocol) {
 		return switch (protocol) {
 			case HTTP_1_1, HTTP_1_0, "HTTP/2.0", "HTTP/2" -> true;
 			default -> false;
@@ -51,9 +71,9 @@ final class HttpProtocols {
 
 	/**
 	 * The request-target as the client sent it, or {@code null} when the server is not Reactor Netty.
+	 * @param nativeRequest the Reactor Netty request, or {@code null}
 	 */
-	static @Nullable String rawTarget(ServerHttpRequest request) {
-		Object nativeRequest = nativeRequest(request);
+	static @Nullable String rawTarget(@Nullable Object nativeRequest) {
 		return (nativeRequest != null) ? ReactorNetty.rawTarget(nativeRequest) : null;
 	}
 
@@ -62,8 +82,7 @@ final class HttpProtocols {
 	 * {@code ForwardedHeaderTransformer} removes them from the request it passes on). Without Reactor Netty: whether
 	 * the request still has them.
 	 */
-	static boolean hasForwardedHost(ServerHttpRequest request) {
-		Object nativeRequest = nativeRequest(request);
+	static boolean hasForwardedHost(ServerHttpRequest request, @Nullable Object nativeRequest) {
 		if (nativeRequest != null) {
 			return ReactorNetty.hasForwardedHost(nativeRequest);
 		}
@@ -79,23 +98,8 @@ final class HttpProtocols {
 	 * Reactor Netty's view of the host and port (from {@code Host}, or from forwarded headers with the
 	 * {@code native} strategy), as {@code host:port}, or {@code null} when the server is not Reactor Netty.
 	 */
-	static @Nullable String nativeHostAndPort(ServerHttpRequest request) {
-		Object nativeRequest = nativeRequest(request);
+	static @Nullable String nativeHostAndPort(@Nullable Object nativeRequest) {
 		return (nativeRequest != null) ? ReactorNetty.hostAndPort(nativeRequest) : null;
-	}
-
-	private static @Nullable Object nativeRequest(ServerHttpRequest request) {
-		if (!REACTOR_NETTY_PRESENT) {
-			return null;
-		}
-		try {
-			Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
-			return ReactorNetty.isReactorNetty(nativeRequest) ? nativeRequest : null;
-		}
-		catch (IllegalStateException | IllegalArgumentException ex) {
-			// A mock request (tests) has no native request.
-			return null;
-		}
 	}
 
 	private static final class ReactorNetty {

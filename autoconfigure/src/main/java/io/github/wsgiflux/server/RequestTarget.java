@@ -37,16 +37,22 @@ final class RequestTarget {
 
 	private final @Nullable String authority;
 
+	private final @Nullable HostAndPort authorityHostAndPort;
+
 	private final @Nullable String pathWithinApplication;
 
 	private final @Nullable InvalidRequestException error;
 
-	private boolean received;
+	private @Nullable Object nativeRequest;
 
-	private RequestTarget(Form form, String rawQuery, @Nullable String authority, String pathWithinApplication) {
+	private String protocol = HttpProtocols.HTTP_1_1;
+
+	private RequestTarget(Form form, String rawQuery, @Nullable String authority,
+			@Nullable HostAndPort authorityHostAndPort, String pathWithinApplication) {
 		this.form = form;
 		this.rawQuery = rawQuery;
 		this.authority = authority;
+		this.authorityHostAndPort = authorityHostAndPort;
 		this.pathWithinApplication = pathWithinApplication;
 		this.error = null;
 	}
@@ -55,6 +61,7 @@ final class RequestTarget {
 		this.form = null;
 		this.rawQuery = "";
 		this.authority = null;
+		this.authorityHostAndPort = null;
 		this.pathWithinApplication = null;
 		this.error = error;
 	}
@@ -76,26 +83,26 @@ final class RequestTarget {
 	 * request's URI.
 	 */
 	static RequestTarget of(ServerHttpRequest request) {
+		Object nativeRequest = HttpProtocols.nativeRequest(request);
+		RequestTarget target;
 		try {
-			RequestTarget target = parse(request);
-			target.received = HttpProtocols.rawTarget(request) != null;
-			return target;
+			String received = HttpProtocols.rawTarget(nativeRequest);
+			target = (received != null) ? parse(request, received) : fromUri(request);
 		}
 		catch (InvalidRequestException ex) {
-			return new RequestTarget(ex);
+			target = new RequestTarget(ex);
 		}
+		target.nativeRequest = nativeRequest;
+		target.protocol = HttpProtocols.protocol(nativeRequest);
+		return target;
 	}
 
-	private static RequestTarget parse(ServerHttpRequest request) throws InvalidRequestException {
+	private static RequestTarget parse(ServerHttpRequest request, String raw) throws InvalidRequestException {
 		HttpMethod method = request.getMethod();
 		if (method.name().equals("CONNECT")) {
 			// RFC 9110 9.3.6: a tunnel, which a WSGI application cannot be; 501 is for methods a server does not
 			// implement (15.6.2).
 			throw new InvalidRequestException(RefusalLog.Cause.METHOD, 501, "CONNECT is not implemented by a WSGI gateway");
-		}
-		String raw = HttpProtocols.rawTarget(request);
-		if (raw == null) {
-			raw = rebuild(request.getURI());
 		}
 		int length = raw.length();
 		if (length == 0) {
@@ -106,11 +113,11 @@ final class RequestTarget {
 			if (method != HttpMethod.OPTIONS) {
 				throw invalid("Asterisk-form request-target with " + method.name() + " (RFC 9112 3.2.4: only for OPTIONS)");
 			}
-			return new RequestTarget(Form.ASTERISK, "", null, "*");
+			return new RequestTarget(Form.ASTERISK, "", null, null, "*");
 		}
 		if (first == '/') {
 			checkChars(raw, 0);
-			return new RequestTarget(Form.ORIGIN, query(raw, 0), null, decodedPathWithinApplication(request));
+			return new RequestTarget(Form.ORIGIN, query(raw, 0), null, null, decodedPathWithinApplication(request));
 		}
 		int schemeEnd = schemeEnd(raw);
 		if (schemeEnd > 0 && raw.startsWith("://", schemeEnd)) {
@@ -128,14 +135,14 @@ final class RequestTarget {
 			if (authority.indexOf('@') >= 0) {
 				throw invalid("Userinfo in request-target '" + raw + "' (RFC 9110 4.2.4)");
 			}
-			HostAndPort.parse(authority, "authority of the request-target");
+			HostAndPort hostAndPort = HostAndPort.parse(authority, "authority of the request-target");
 			checkChars(raw, authorityEnd);
 			String path = decodedPathWithinApplication(request);
 			if (path.isEmpty() && request.getPath().contextPath().value().isEmpty()) {
 				// RFC 9112 3.2.1: an empty path is sent as "/" in origin-form; the same request in absolute-form.
 				path = "/";
 			}
-			return new RequestTarget(Form.ABSOLUTE, query(raw, authorityEnd), authority, path);
+			return new RequestTarget(Form.ABSOLUTE, query(raw, authorityEnd), authority, hostAndPort, path);
 		}
 		if (schemeEnd > 0 && raw.indexOf('/') < 0) {
 			throw invalid("Authority-form request-target '" + raw + "' with " + method.name()
@@ -144,13 +151,20 @@ final class RequestTarget {
 		throw invalid("Request-target '" + raw + "' is neither origin-form nor absolute-form (RFC 9112 3.2)");
 	}
 
-	/** What a server other than Reactor Netty gives: its parsed URI. */
-	private static String rebuild(URI uri) {
-		String path = uri.getRawPath();
+	/**
+	 * What a server other than Reactor Netty (or a mock) gives: its parsed, already validated URI; absolute when it
+	 * names a host.
+	 */
+	private static RequestTarget fromUri(ServerHttpRequest request) throws InvalidRequestException {
+		URI uri = request.getURI();
 		String query = uri.getRawQuery();
-		String target = ((path == null || path.isEmpty()) ? "/" : path) + ((query != null) ? "?" + query : "");
-		String authority = uri.getRawAuthority();
-		return (uri.isAbsolute() && authority != null) ? uri.getScheme() + "://" + authority + target : target;
+		String authority = uri.isAbsolute() ? uri.getRawAuthority() : null;
+		String path = decodedPathWithinApplication(request);
+		if (authority == null) {
+			return new RequestTarget(Form.ORIGIN, (query != null) ? query : "", null, null, path);
+		}
+		return new RequestTarget(Form.ABSOLUTE, (query != null) ? query : "", authority,
+				HostAndPort.parse(authority, "authority of the request URI"), path);
 	}
 
 	/**
@@ -220,7 +234,21 @@ final class RequestTarget {
 	 * are the rules on the request line and {@code Host} of the HTTP version known to apply.
 	 */
 	boolean isReceived() {
-		return this.received;
+		return this.nativeRequest != null;
+	}
+
+	/**
+	 * The Reactor Netty request, or {@code null} for another server or a mock.
+	 */
+	@Nullable Object nativeRequest() {
+		return this.nativeRequest;
+	}
+
+	/**
+	 * The HTTP version of the request line, as {@code SERVER_PROTOCOL} shows it.
+	 */
+	String protocol() {
+		return this.protocol;
 	}
 
 	@Nullable Form form() {
@@ -239,6 +267,13 @@ final class RequestTarget {
 	 */
 	@Nullable String authority() {
 		return this.authority;
+	}
+
+	/**
+	 * The authority of an absolute-form target, parsed, else {@code null}.
+	 */
+	@Nullable HostAndPort authorityHostAndPort() {
+		return this.authorityHostAndPort;
 	}
 
 	/**

@@ -115,10 +115,11 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		ServerHttpRequest httpRequest = request.exchange().getRequest();
 		String method = httpRequest.getMethod().name();
 		String path = httpRequest.getPath().value();
-		if (!HttpProtocols.isSupported(httpRequest)) {
+		RequestTarget target = RequestTarget.of(request.exchange());
+		if (!HttpProtocols.isSupported(target.protocol())) {
 			// Netty accepts any HTTP/x.y; the application is promised HTTP/1.0, 1.1 or 2 in SERVER_PROTOCOL.
 			this.refusals.refused(RefusalLog.Cause.VERSION, 505, method, path,
-					"HTTP version not supported: " + HttpProtocols.protocol(httpRequest));
+					"HTTP version not supported: " + target.protocol());
 			refused(method, path, 505);
 			return this.versionNotSupported;
 		}
@@ -129,8 +130,7 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		WsgiErrorsWriter errors = new WsgiErrorsWriter();
 		Map<String, Object> environ;
 		try {
-			environ = this.environBuilder.build(httpRequest, RequestTarget.of(request.exchange()),
-					new WsgiInput(input), errors);
+			environ = this.environBuilder.build(httpRequest, target, new WsgiInput(input), errors);
 		}
 		catch (InvalidRequestException ex) {
 			int status = ex.getStatus();
