@@ -160,7 +160,8 @@ public final class EnvironBuilder {
 	private void putServer(Map<String, Object> environ, ServerHttpRequest request, RequestTarget target,
 			String protocol, @Nullable String hostField, String scheme) throws InvalidRequestException {
 		if (hostField == null && target.isReceived() && HttpProtocols.HTTP_1_1.equals(protocol)) {
-			throw new InvalidRequestException(RefusalLog.Cause.HOST, "No Host field in an HTTP/1.1 request (RFC 9112 3.2)");
+			throw new InvalidRequestException(RefusalLog.Cause.HOST,
+					"No Host field in an HTTP/1.1 request (RFC 9112 3.2)");
 		}
 		HostAndPort fieldAuthority = (hostField != null && !hostField.isEmpty())
 				? HostAndPort.parse(hostField, "Host field") : null;
@@ -197,7 +198,8 @@ public final class EnvironBuilder {
 	 */
 	private @Nullable String forwardedAuthority(ServerHttpRequest request, @Nullable Object nativeRequest) {
 		WsgiEnvironSettings.ForwardedHeaders forwarded = this.settings.forwardedHeaders();
-		if (forwarded == WsgiEnvironSettings.ForwardedHeaders.NONE || !HttpProtocols.hasForwardedHost(request, nativeRequest)) {
+		if (forwarded == WsgiEnvironSettings.ForwardedHeaders.NONE
+				|| !HttpProtocols.hasForwardedHost(request, nativeRequest)) {
 			return null;
 		}
 		if (forwarded == WsgiEnvironSettings.ForwardedHeaders.NATIVE) {

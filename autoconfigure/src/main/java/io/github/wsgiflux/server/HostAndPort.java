@@ -129,7 +129,8 @@ final class HostAndPort {
 	}
 
 	private static InvalidRequestException invalid(String value, String what) {
-		return new InvalidRequestException(RefusalLog.Cause.HOST, "Invalid " + what + " '" + value + "' (RFC 9110 7.2: uri-host [\":\" port])");
+		return new InvalidRequestException(RefusalLog.Cause.HOST,
+				"Invalid " + what + " '" + value + "' (RFC 9110 7.2: uri-host [\":\" port])");
 	}
 
 }

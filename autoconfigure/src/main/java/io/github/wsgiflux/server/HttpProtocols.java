@@ -116,7 +116,8 @@ final class HttpProtocols {
 		static String rawTarget(Object nativeRequest) {
 			HttpServerRequest request = (HttpServerRequest) nativeRequest;
 			// Trusted only behind the hook that sets it (and removes any copy a client sent).
-			if (request instanceof Connection connection && connection.channel().hasAttr(RequestTargetEncoder.INSTALLED)) {
+			if (request instanceof Connection connection
+					&& connection.channel().hasAttr(RequestTargetEncoder.INSTALLED)) {
 				String original = request.requestHeaders().get(RequestTargetEncoder.ORIGINAL_TARGET_HEADER);
 				if (original != null) {
 					return original;

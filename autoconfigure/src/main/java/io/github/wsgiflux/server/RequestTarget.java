@@ -102,7 +102,8 @@ final class RequestTarget {
 		if (method.name().equals("CONNECT")) {
 			// RFC 9110 9.3.6: a tunnel, which a WSGI application cannot be; 501 is for methods a server does not
 			// implement (15.6.2).
-			throw new InvalidRequestException(RefusalLog.Cause.METHOD, 501, "CONNECT is not implemented by a WSGI gateway");
+			throw new InvalidRequestException(RefusalLog.Cause.METHOD, 501,
+					"CONNECT is not implemented by a WSGI gateway");
 		}
 		int length = raw.length();
 		if (length == 0) {
@@ -111,7 +112,8 @@ final class RequestTarget {
 		char first = raw.charAt(0);
 		if (first == '*' && length == 1) {
 			if (method != HttpMethod.OPTIONS) {
-				throw invalid("Asterisk-form request-target with " + method.name() + " (RFC 9112 3.2.4: only for OPTIONS)");
+				throw invalid("Asterisk-form request-target with " + method.name()
+						+ " (RFC 9112 3.2.4: only for OPTIONS)");
 			}
 			return new RequestTarget(Form.ASTERISK, "", null, null, "*");
 		}

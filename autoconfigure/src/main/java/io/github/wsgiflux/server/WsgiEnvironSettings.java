@@ -11,7 +11,10 @@ import java.util.Objects;
  */
 public record WsgiEnvironSettings(int maxHeaderCount, ForwardedHeaders forwardedHeaders) {
 
-	/** The default limit on header lines: 100, as Tomcat's {@code maxHeaderCount} and gunicorn's {@code limit_request_fields}. */
+	/**
+	 * The default limit on header lines: 100, as Tomcat's {@code maxHeaderCount} and gunicorn's
+	 * {@code limit_request_fields}.
+	 */
 	public static final int DEFAULT_MAX_HEADER_COUNT = 100;
 
 	/**
