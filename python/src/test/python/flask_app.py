@@ -1,5 +1,5 @@
 """A Flask application as a team would have it: routes, a form, JSON, a streamed response, errors."""
-from flask import Flask, Response, jsonify, request, stream_with_context
+from flask import Flask, Response, jsonify, request, stream_with_context, url_for
 
 app = Flask(__name__)
 
@@ -54,3 +54,9 @@ def fail():
 @app.route("/native")
 def shadowed():
     return "Flask should never answer this: the native route wins"
+
+
+@app.route("/external")
+def external():
+    # What a legacy app puts in a redirect or an e-mail: its public URL, built from HTTP_HOST and wsgi.url_scheme.
+    return url_for("external", _external=True)

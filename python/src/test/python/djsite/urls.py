@@ -11,7 +11,12 @@ def info(request):
                          "method": request.method, "query": request.GET.dict()})
 
 
+def absolute(request):
+    return HttpResponse(request.build_absolute_uri())
+
+
 urlpatterns = [
     path("", index),
     path("info", info),
+    path("absolute", absolute),
 ]

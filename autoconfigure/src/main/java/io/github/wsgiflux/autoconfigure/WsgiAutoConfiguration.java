@@ -7,7 +7,10 @@ import java.util.Map;
 
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.github.wsgiflux.server.HandlerMappingChain;
+import io.github.wsgiflux.server.Http10KeepAliveHandler;
+import io.github.wsgiflux.server.RequestTargetEncoder;
 import io.github.wsgiflux.server.WsgiAccessLog;
+import io.github.wsgiflux.server.WsgiEnvironSettings;
 import io.github.wsgiflux.server.WsgiHandlerFunction;
 import io.github.wsgiflux.server.WsgiHandlerMapping;
 import io.github.wsgiflux.server.WsgiHandlerSettings;
@@ -28,11 +31,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
@@ -105,11 +112,13 @@ public final class WsgiAutoConfiguration {
 	WsgiHandlerMapping wsgiHandlerMapping(ObjectProvider<WsgiMount> mounts, Map<String, WsgiApplication> applications,
 			BoundedWsgiScheduler scheduler, WsgiProperties properties,
 			@Qualifier(TIMER_BEAN_NAME) Scheduler timer, ObjectProvider<WsgiRequestObserver> observers,
-			ObjectProvider<ResourceUrlProvider> resourceUrlProvider) {
+			ObjectProvider<ResourceUrlProvider> resourceUrlProvider, Environment environment) {
 		List<WsgiMount> resolved = resolveMounts(mounts, applications, properties);
 		WsgiHandlerSettings settings = settings(properties, timer, observers);
+		WsgiEnvironSettings environSettings = new WsgiEnvironSettings(properties.getRequest().getMaxHeaderCount(),
+				forwardedHeaders(environment));
 		List<WsgiHandlerFunction> handlers = resolved.stream()
-			.map((mount) -> new WsgiHandlerFunction(mount, scheduler, settings))
+			.map((mount) -> new WsgiHandlerFunction(mount, scheduler, settings, environSettings))
 			.toList();
 		WsgiHandlerMapping mapping = new WsgiHandlerMapping(handlers);
 		WsgiProperties.Routing routing = properties.getRouting();
@@ -120,6 +129,25 @@ public final class WsgiAutoConfiguration {
 			mapping.setStaticResources(resourceUrlProvider.getIfAvailable());
 		}
 		return mapping;
+	}
+
+	/**
+	 * Which forwarded-headers handling Spring Boot turned on, as {@code ServerProperties} decides it: the
+	 * {@code server.forward-headers-strategy} property, else {@code native} on a cloud platform that uses forwarded
+	 * headers.
+	 */
+	static WsgiEnvironSettings.ForwardedHeaders forwardedHeaders(Environment environment) {
+		String strategy = environment.getProperty("server.forward-headers-strategy");
+		if (strategy == null) {
+			CloudPlatform platform = CloudPlatform.getActive(environment);
+			return (platform != null && platform.isUsingForwardHeaders()) ? WsgiEnvironSettings.ForwardedHeaders.NATIVE
+					: WsgiEnvironSettings.ForwardedHeaders.NONE;
+		}
+		return switch (strategy.trim().toLowerCase(java.util.Locale.ROOT)) {
+			case "native" -> WsgiEnvironSettings.ForwardedHeaders.NATIVE;
+			case "framework" -> WsgiEnvironSettings.ForwardedHeaders.FRAMEWORK;
+			default -> WsgiEnvironSettings.ForwardedHeaders.NONE;
+		};
 	}
 
 	@Bean
@@ -162,6 +190,24 @@ public final class WsgiAutoConfiguration {
 		List<WsgiMount> resolved = new ArrayList<>(declared);
 		resolved.add(mount);
 		return resolved;
+	}
+
+	/**
+	 * Hooks in Reactor Netty's pipeline: bytes real clients send unencoded in the request-target reach WSGI
+	 * applications as received instead of a 400 from Spring's URI parsing, and HTTP/1.0 keep-alive works.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ NettyServerCustomizer.class, reactor.netty.http.server.HttpServer.class })
+	static class ReactorNettyConfiguration {
+
+		@Bean
+		NettyServerCustomizer wsgiRequestTargetCustomizer() {
+			return (server) -> server.doOnChannelInit((observer, channel, remoteAddress) -> {
+				RequestTargetEncoder.install(channel);
+				Http10KeepAliveHandler.install(channel);
+			});
+		}
+
 	}
 
 	/**

@@ -276,6 +276,20 @@ public class WsgiProperties {
 		 */
 		private @Nullable DataSize maxBodySize;
 
+		/**
+		 * Most header lines a request may have, as Tomcat's maxHeaderCount and gunicorn's limit_request_fields; more
+		 * get 431 before the application runs. -1 for no limit (the server's limit on the header size still holds).
+		 */
+		private int maxHeaderCount = 100;
+
+		public int getMaxHeaderCount() {
+			return this.maxHeaderCount;
+		}
+
+		public void setMaxHeaderCount(int maxHeaderCount) {
+			this.maxHeaderCount = maxHeaderCount;
+		}
+
 		public @Nullable Duration getTimeout() {
 			return this.timeout;
 		}

@@ -3,12 +3,13 @@ package io.github.wsgiflux.server;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
 
 import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.FileWrapper;
@@ -17,12 +18,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.http.server.RequestPath;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
- * Builds the PEP 3333 environ of a request, on the event loop and without touching the body. One instance per mount;
- * everything that does not depend on the request is computed once.
+ * Builds the PEP 3333 environ of a request, on the event loop and without touching the body, from the request as
+ * received: the request-target (RFC 9112 3.2) and the {@code Host} field, or the forwarded values when a
+ * forwarded-headers strategy is on, never from Spring's parsed URI alone. The rules on the request line and the
+ * header section are checked here, before the application is scheduled. One instance per mount; everything that
+ * does not depend on the request is computed once.
  */
 public final class EnvironBuilder {
 
@@ -35,20 +39,28 @@ public final class EnvironBuilder {
 	/** Room for the CGI and wsgi.* keys plus a typical browser's headers, so that the map never rehashes. */
 	private static final int INITIAL_CAPACITY = 64;
 
-	private final String rawMountPath;
+	private final WsgiMount mount;
+
+	private final WsgiEnvironSettings settings;
 
 	private final FileWrapper fileWrapper;
 
 	/**
-	 * Create a builder for one mount.
+	 * Create a builder for one mount, with the default settings.
 	 * @param mount the mount whose path becomes {@code SCRIPT_NAME}
 	 */
 	public EnvironBuilder(WsgiMount mount) {
-		this(mount.getRawPath());
+		this(mount, WsgiEnvironSettings.defaults());
 	}
 
-	EnvironBuilder(String rawMountPath) {
-		this.rawMountPath = rawMountPath;
+	/**
+	 * Create a builder for one mount.
+	 * @param mount the mount whose path becomes {@code SCRIPT_NAME}
+	 * @param settings the header limit and where forwarded values come from
+	 */
+	public EnvironBuilder(WsgiMount mount, WsgiEnvironSettings settings) {
+		this.mount = mount;
+		this.settings = settings;
 		this.fileWrapper = InputStreamFileWrapper.INSTANCE;
 	}
 
@@ -58,22 +70,29 @@ public final class EnvironBuilder {
 	 * @param input the request body stream
 	 * @param errors the error stream
 	 * @return a new mutable environ
-	 * @throws InvalidRequestException when the path has invalid percent-encoding or encodes NUL
+	 * @throws InvalidRequestException when the request-target, the {@code Host} field or another header breaks
+	 * RFC 9112, there are too many header lines, or the path has invalid percent-encoding or encodes NUL
 	 */
 	public Map<String, Object> build(ServerHttpRequest request, WsgiInput input, Writer errors)
 			throws InvalidRequestException {
+		return build(request, RequestTarget.of(request), input, errors);
+	}
+
+	Map<String, Object> build(ServerHttpRequest request, RequestTarget target, WsgiInput input, Writer errors)
+			throws InvalidRequestException {
+		target.check();
 		Map<String, Object> environ = new HashMap<>(INITIAL_CAPACITY);
 		environ.put(Environ.REQUEST_METHOD, request.getMethod().name());
-		putPath(environ, request.getPath());
-		URI uri = request.getURI();
-		String query = uri.getRawQuery();
-		environ.put(Environ.QUERY_STRING, (query != null) ? query : "");
-		putServer(environ, uri);
-		environ.put(Environ.SERVER_PROTOCOL, HttpProtocols.protocol(request));
+		putPath(environ, request, target);
+		environ.put(Environ.QUERY_STRING, target.rawQuery());
+		String protocol = target.protocol();
+		environ.put(Environ.SERVER_PROTOCOL, protocol);
+		String host = putHeaders(environ, request.getHeaders());
+		String scheme = "https".equalsIgnoreCase(request.getURI().getScheme()) ? "https" : "http";
+		putServer(environ, request, target, protocol, host, scheme);
 		putRemote(environ, request.getRemoteAddress());
-		request.getHeaders().forEach((name, values) -> putHeader(environ, name, values));
 		environ.put(Environ.WSGI_VERSION, WSGI_VERSION);
-		environ.put(Environ.WSGI_URL_SCHEME, "https".equalsIgnoreCase(uri.getScheme()) ? "https" : "http");
+		environ.put(Environ.WSGI_URL_SCHEME, scheme);
 		environ.put(Environ.WSGI_INPUT, input);
 		environ.put(Environ.WSGI_ERRORS, errors);
 		environ.put(Environ.WSGI_MULTITHREAD, Boolean.TRUE);
@@ -84,29 +103,124 @@ public final class EnvironBuilder {
 		return environ;
 	}
 
-	private void putPath(Map<String, Object> environ, RequestPath path) throws InvalidRequestException {
-		String contextPath = path.contextPath().value();
-		String within = path.pathWithinApplication().value();
-		int split = this.rawMountPath.length();
-		String scriptName = decodePath(contextPath) + decodePath(within.substring(0, split));
+	/**
+	 * {@code SCRIPT_NAME} and {@code PATH_INFO} from the decoded path the mount was chosen on: the context path and
+	 * the mount path, then the rest.
+	 */
+	private void putPath(Map<String, Object> environ, ServerHttpRequest request, RequestTarget target)
+			throws InvalidRequestException {
+		String within = Objects.requireNonNull(target.pathWithinApplication());
+		String contextPath = decodePath(request.getPath().contextPath().value());
+		String mountPath = this.mount.getDecodedPath();
+		String scriptName = contextPath;
+		String pathInfo = within;
+		if (target.form() != RequestTarget.Form.ASTERISK && this.mount.matches(within)) {
+			scriptName = contextPath + mountPath;
+			pathInfo = within.substring(mountPath.length());
+		}
 		environ.put(Environ.SCRIPT_NAME, scriptName.equals("/") ? "" : scriptName);
-		environ.put(Environ.PATH_INFO, decodePath(within.substring(split)));
+		environ.put(Environ.PATH_INFO, pathInfo);
 	}
 
-	private static void putServer(Map<String, Object> environ, URI uri) {
-		String host = uri.getHost();
-		if (host == null) {
-			host = "localhost";
+	/**
+	 * One {@code HTTP_*} key per header, checking the rules on the header section: the number of lines, singleton
+	 * fields that came more than once.
+	 * @return the {@code Host} field value, or {@code null}
+	 */
+	private @Nullable String putHeaders(Map<String, Object> environ, HttpHeaders headers)
+			throws InvalidRequestException {
+		// forEach, not headerSet(): Spring's read-only headers copy every entry for the latter.
+		HeaderScan scan = new HeaderScan(environ);
+		headers.forEach(scan);
+		String duplicate = scan.duplicate;
+		if (duplicate != null) {
+			// RFC 9112 3.2 (Host: MUST 400); RFC 9110 5.3: a field that is not a list must not be repeated, and
+			// joining two Content-Type or Content-Length values would change the body's meaning.
+			throw new InvalidRequestException(duplicate.equalsIgnoreCase("Host") ? RefusalLog.Cause.HOST
+					: RefusalLog.Cause.DUPLICATE_FIELD, "Field '" + duplicate + "' sent more than once");
 		}
-		else if (host.length() > 1 && host.charAt(0) == '[' && host.charAt(host.length() - 1) == ']') {
-			host = host.substring(1, host.length() - 1);
+		int max = this.settings.maxHeaderCount();
+		if (max >= 0 && scan.lines > max) {
+			throw new InvalidRequestException(RefusalLog.Cause.HEADER_COUNT, 431,
+					scan.lines + " header lines, more than wsgi.request.max-header-count " + max);
 		}
-		int port = uri.getPort();
-		if (port < 0) {
-			port = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+		return scan.host;
+	}
+
+	private static boolean isSingleton(String name) {
+		return name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Content-Type")
+				|| name.equalsIgnoreCase("Content-Length");
+	}
+
+	/**
+	 * {@code SERVER_NAME}, {@code SERVER_PORT} and {@code HTTP_HOST} from one source, so that they always agree: the
+	 * forwarded values when a strategy is on and a proxy sent them, else the authority of an absolute-form target
+	 * (RFC 9112 3.2.2), else the {@code Host} field, else (HTTP/1.0 without one) the server's own address and port.
+	 */
+	private void putServer(Map<String, Object> environ, ServerHttpRequest request, RequestTarget target,
+			String protocol, @Nullable String hostField, String scheme) throws InvalidRequestException {
+		if (hostField == null && target.isReceived() && HttpProtocols.HTTP_1_1.equals(protocol)) {
+			throw new InvalidRequestException(RefusalLog.Cause.HOST,
+					"No Host field in an HTTP/1.1 request (RFC 9112 3.2)");
 		}
-		environ.put(Environ.SERVER_NAME, host);
-		environ.put(Environ.SERVER_PORT, Integer.toString(port));
+		HostAndPort fieldAuthority = (hostField != null && !hostField.isEmpty())
+				? HostAndPort.parse(hostField, "Host field") : null;
+		String authority = forwardedAuthority(request, target.nativeRequest());
+		HostAndPort server;
+		if (authority != null) {
+			server = HostAndPort.parse(authority, "forwarded authority");
+		}
+		else if (target.authority() != null) {
+			authority = target.authority();
+			server = target.authorityHostAndPort();
+		}
+		else {
+			server = fieldAuthority;
+		}
+		if (server == null) {
+			InetSocketAddress local = request.getLocalAddress();
+			InetAddress address = (local != null) ? local.getAddress() : null;
+			environ.put(Environ.SERVER_NAME, (address != null) ? address.getHostAddress() : "localhost");
+			environ.put(Environ.SERVER_PORT, Integer.toString((local != null) ? local.getPort() : defaultPort(scheme)));
+			return;
+		}
+		if (authority != null) {
+			environ.put("HTTP_HOST", authority);
+		}
+		environ.put(Environ.SERVER_NAME, server.host());
+		environ.put(Environ.SERVER_PORT,
+				(server.port() >= 0) ? Integer.toString(server.port()) : Integer.toString(defaultPort(scheme)));
+	}
+
+	/**
+	 * The {@code host[:port]} a proxy forwarded, as the strategy in use understood it, or {@code null} when no
+	 * strategy is on or no proxy header arrived.
+	 */
+	private @Nullable String forwardedAuthority(ServerHttpRequest request, @Nullable Object nativeRequest) {
+		WsgiEnvironSettings.ForwardedHeaders forwarded = this.settings.forwardedHeaders();
+		if (forwarded == WsgiEnvironSettings.ForwardedHeaders.NONE
+				|| !HttpProtocols.hasForwardedHost(request, nativeRequest)) {
+			return null;
+		}
+		if (forwarded == WsgiEnvironSettings.ForwardedHeaders.NATIVE) {
+			String nativeAuthority = HttpProtocols.nativeHostAndPort(nativeRequest);
+			if (nativeAuthority != null) {
+				return withoutDefaultPort(nativeAuthority, request.getURI().getScheme());
+			}
+		}
+		// Spring's ForwardedHeaderTransformer rewrote the request's URI (java.net.URI may leave the host of a reg-name
+		// it does not like undefined, but keeps the raw authority).
+		return request.getURI().getRawAuthority();
+	}
+
+	private static String withoutDefaultPort(String hostAndPort, @Nullable String scheme) {
+		String suffix = "https".equalsIgnoreCase(scheme) ? ":443" : ":80";
+		return hostAndPort.endsWith(suffix) ? hostAndPort.substring(0, hostAndPort.length() - suffix.length())
+				: hostAndPort;
+	}
+
+	private static int defaultPort(String scheme) {
+		return "https".equals(scheme) ? 443 : 80;
 	}
 
 	private static void putRemote(Map<String, Object> environ, @Nullable InetSocketAddress remote) {
@@ -121,6 +235,10 @@ public final class EnvironBuilder {
 	private static void putHeader(Map<String, Object> environ, String name, List<String> values) {
 		String key = COMMON_HEADER_KEYS.get(name);
 		if (key == null) {
+			if (name.equalsIgnoreCase(RequestTargetEncoder.ORIGINAL_TARGET_HEADER)) {
+				// The gateway's own carrier of the request-target: QUERY_STRING and PATH_INFO already hold it.
+				return;
+			}
 			key = headerKey(name);
 			if (key == null) {
 				if (logger.isDebugEnabled()) {
@@ -205,6 +323,38 @@ public final class EnvironBuilder {
 			}
 		}
 		return decoded.toString();
+	}
+
+	/**
+	 * Puts the {@code HTTP_*} keys while counting the lines and noting the {@code Host} value and a repeated
+	 * singleton field.
+	 */
+	private static final class HeaderScan implements BiConsumer<String, List<String>> {
+
+		private final Map<String, Object> environ;
+
+		private int lines;
+
+		private @Nullable String host;
+
+		private @Nullable String duplicate;
+
+		HeaderScan(Map<String, Object> environ) {
+			this.environ = environ;
+		}
+
+		@Override
+		public void accept(String name, List<String> values) {
+			this.lines += values.size();
+			if (values.size() > 1 && isSingleton(name)) {
+				this.duplicate = name;
+			}
+			if (name.equalsIgnoreCase("Host")) {
+				this.host = values.get(0);
+			}
+			putHeader(this.environ, name, values);
+		}
+
 	}
 
 	private static Map<String, String> commonHeaderKeys() {

@@ -1,16 +1,30 @@
 package io.github.wsgiflux.server;
 
-import org.springframework.http.server.reactive.AbstractServerHttpRequest;
+import java.util.List;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerRequest;
+
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.util.ClassUtils;
 
 /**
- * The {@code SERVER_PROTOCOL} of a request. Spring's request abstraction does not expose the HTTP version, so it is
- * read from the native request of Reactor Netty when that is the server; other servers report HTTP/1.1.
+ * What Spring's request abstraction does not expose and Reactor Netty knows: the HTTP version, the request-target as
+ * received, the headers as received (before Spring's forwarded-header handling removed some) and Reactor Netty's
+ * own forwarded view. Other servers get defaults.
  */
 final class HttpProtocols {
 
 	static final String HTTP_1_1 = "HTTP/1.1";
+
+	static final String HTTP_1_0 = "HTTP/1.0";
+
+	/** The headers a proxy sets that change the scheme, host or port of the request (not only the client address). */
+	private static final List<String> FORWARDED_HOST_HEADERS = List.of("Forwarded", "X-Forwarded-Host",
+			"X-Forwarded-Port", "X-Forwarded-Proto", "X-Forwarded-Ssl");
 
 	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils
 		.isPresent("reactor.netty.http.server.HttpServerRequest", HttpProtocols.class.getClassLoader());
@@ -18,39 +32,115 @@ final class HttpProtocols {
 	private HttpProtocols() {
 	}
 
-	static String protocol(ServerHttpRequest request) {
-		if (REACTOR_NETTY_PRESENT && request instanceof AbstractServerHttpRequest nativeHolder) {
-			try {
-				return ReactorNetty.protocol(nativeHolder.getNativeRequest());
-			}
-			catch (IllegalStateException ex) {
-				// A mock request (tests) has no native request.
-				return HTTP_1_1;
-			}
+	/**
+	 * The Reactor Netty request behind a request, or {@code null} for another server or a mock. Look it up once per
+	 * request ({@link RequestTarget} keeps it): for a mock it costs an exception.
+	 */
+	static @Nullable Object nativeRequest(ServerHttpRequest request) {
+		if (!REACTOR_NETTY_PRESENT) {
+			return null;
 		}
-		return HTTP_1_1;
+		try {
+			Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+			return ReactorNetty.isReactorNetty(nativeRequest) ? nativeRequest : null;
+		}
+		catch (IllegalStateException | IllegalArgumentException ex) {
+			// A mock request (tests) has no native request.
+			return null;
+		}
+	}
+
+	/**
+	 * The {@code SERVER_PROTOCOL}: the version of the request line; HTTP/1.1 for other servers.
+	 * @param nativeRequest the Reactor Netty request, or {@code null}
+	 */
+	static String protocol(@Nullable Object nativeRequest) {
+		return (nativeRequest != null) ? ReactorNetty.protocol(nativeRequest) : HTTP_1_1;
 	}
 
 	/**
 	 * Whether the request speaks a version the gateway serves: HTTP/1.0, HTTP/1.1 or HTTP/2 (Reactor Netty parses
 	 * any {@code HTTP/x.y} request line).
 	 */
-	static boolean isSupported(ServerHttpRequest request) {
-		String protocol = protocol(request);
+	static boolean isSupported(String protocol) {
 		return switch (protocol) {
-			case HTTP_1_1, "HTTP/1.0", "HTTP/2.0", "HTTP/2" -> true;
+			case HTTP_1_1, HTTP_1_0, "HTTP/2.0", "HTTP/2" -> true;
 			default -> false;
 		};
 	}
 
+	/**
+	 * The request-target as the client sent it, or {@code null} when the server is not Reactor Netty.
+	 * @param nativeRequest the Reactor Netty request, or {@code null}
+	 */
+	static @Nullable String rawTarget(@Nullable Object nativeRequest) {
+		return (nativeRequest != null) ? ReactorNetty.rawTarget(nativeRequest) : null;
+	}
+
+	/**
+	 * Whether a proxy's headers that set the scheme, host or port arrived, as received from the client (Spring's
+	 * {@code ForwardedHeaderTransformer} removes them from the request it passes on). Without Reactor Netty: whether
+	 * the request still has them.
+	 */
+	static boolean hasForwardedHost(ServerHttpRequest request, @Nullable Object nativeRequest) {
+		if (nativeRequest != null) {
+			return ReactorNetty.hasForwardedHost(nativeRequest);
+		}
+		for (String name : FORWARDED_HOST_HEADERS) {
+			if (request.getHeaders().containsHeader(name)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Reactor Netty's view of the host and port (from {@code Host}, or from forwarded headers with the
+	 * {@code native} strategy), as {@code host:port}, or {@code null} when the server is not Reactor Netty.
+	 */
+	static @Nullable String nativeHostAndPort(@Nullable Object nativeRequest) {
+		return (nativeRequest != null) ? ReactorNetty.hostAndPort(nativeRequest) : null;
+	}
+
 	private static final class ReactorNetty {
 
+		static boolean isReactorNetty(Object nativeRequest) {
+			return nativeRequest instanceof HttpServerRequest;
+		}
+
 		static String protocol(Object nativeRequest) {
-			if (nativeRequest instanceof reactor.netty.http.server.HttpServerRequest request) {
-				// HttpVersion.text() is a constant per version: no allocation.
-				return request.version().text();
+			// HttpVersion.text() is a constant per version: no allocation.
+			return ((HttpServerRequest) nativeRequest).version().text();
+		}
+
+		static String rawTarget(Object nativeRequest) {
+			HttpServerRequest request = (HttpServerRequest) nativeRequest;
+			// Trusted only behind the hook that sets it (and removes any copy a client sent).
+			if (request instanceof Connection connection
+					&& connection.channel().hasAttr(RequestTargetEncoder.INSTALLED)) {
+				String original = request.requestHeaders().get(RequestTargetEncoder.ORIGINAL_TARGET_HEADER);
+				if (original != null) {
+					return original;
+				}
 			}
-			return HTTP_1_1;
+			return request.uri();
+		}
+
+		static boolean hasForwardedHost(Object nativeRequest) {
+			HttpHeaders headers = ((HttpServerRequest) nativeRequest).requestHeaders();
+			for (String name : FORWARDED_HOST_HEADERS) {
+				if (headers.contains(name)) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		static String hostAndPort(Object nativeRequest) {
+			HttpServerRequest request = (HttpServerRequest) nativeRequest;
+			String host = request.hostName();
+			boolean bracket = host.indexOf(':') >= 0 && host.charAt(0) != '[';
+			return (bracket ? "[" + host + "]" : host) + ":" + request.hostPort();
 		}
 
 	}

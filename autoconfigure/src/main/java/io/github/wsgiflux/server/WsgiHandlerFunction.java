@@ -60,6 +60,12 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 
 	private final Mono<ServerResponse> versionNotSupported;
 
+	private final Mono<ServerResponse> headersTooLarge;
+
+	private final Mono<ServerResponse> notImplemented;
+
+	private final RefusalLog refusals = new RefusalLog();
+
 	private final AtomicLong lastOverloadLog = new AtomicLong(System.nanoTime() - OVERLOAD_LOG_INTERVAL);
 
 	/**
@@ -69,12 +75,26 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 	 * @param settings buffer size, limits, timeouts and the observer
 	 */
 	public WsgiHandlerFunction(WsgiMount mount, BoundedWsgiScheduler scheduler, WsgiHandlerSettings settings) {
+		this(mount, scheduler, settings, WsgiEnvironSettings.defaults());
+	}
+
+	/**
+	 * Create a handler.
+	 * @param mount the application and its mount path
+	 * @param scheduler the scheduler that runs the application
+	 * @param settings buffer size, limits, timeouts and the observer
+	 * @param environSettings the header limit and the forwarded-headers handling of the environ
+	 */
+	public WsgiHandlerFunction(WsgiMount mount, BoundedWsgiScheduler scheduler, WsgiHandlerSettings settings,
+			WsgiEnvironSettings environSettings) {
 		this.mount = mount;
 		this.scheduler = scheduler;
 		this.settings = settings;
-		this.environBuilder = new EnvironBuilder(mount);
+		this.environBuilder = new EnvironBuilder(mount, environSettings);
 		this.badRequest = Mono.just(fixed(HttpStatus.BAD_REQUEST, List.of()));
 		this.versionNotSupported = Mono.just(fixed(HttpStatus.HTTP_VERSION_NOT_SUPPORTED, List.of()));
+		this.headersTooLarge = Mono.just(fixed(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, List.of()));
+		this.notImplemented = Mono.just(fixed(HttpStatus.NOT_IMPLEMENTED, List.of()));
 		this.payloadTooLarge = fixed(HttpStatus.PAYLOAD_TOO_LARGE, List.of());
 		this.payloadTooLargeMono = Mono.just(this.payloadTooLarge);
 		this.serviceUnavailable = fixed(HttpStatus.SERVICE_UNAVAILABLE,
@@ -95,30 +115,38 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		ServerHttpRequest httpRequest = request.exchange().getRequest();
 		String method = httpRequest.getMethod().name();
 		String path = httpRequest.getPath().value();
-		if (!HttpProtocols.isSupported(httpRequest)) {
+		RequestTarget target = RequestTarget.of(request.exchange());
+		if (!HttpProtocols.isSupported(target.protocol())) {
 			// Netty accepts any HTTP/x.y; the application is promised HTTP/1.0, 1.1 or 2 in SERVER_PROTOCOL.
-			logger.info("HTTP version not supported on " + method + " " + path + ": "
-					+ HttpProtocols.protocol(httpRequest));
+			this.refusals.refused(RefusalLog.Cause.VERSION, 505, method, path,
+					"HTTP version not supported: " + target.protocol());
 			refused(method, path, 505);
 			return this.versionNotSupported;
 		}
+		// Every rule on the request line and the header section is checked here, on the event loop, before a worker
+		// is asked for; the body stream is only subscribed to when the application reads it.
 		long maxBodySize = this.settings.maxBodySize();
-		if (maxBodySize >= 0 && httpRequest.getHeaders().getContentLength() > maxBodySize) {
-			logger.info("Request body too large on " + method + " " + path + ": Content-Length "
-					+ httpRequest.getHeaders().getContentLength() + " > wsgi.request.max-body-size " + maxBodySize);
-			refused(method, path, 413);
-			return this.payloadTooLargeMono;
-		}
 		RequestBodyStream input = new RequestBodyStream(limit(httpRequest.getBody(), maxBodySize));
 		WsgiErrorsWriter errors = new WsgiErrorsWriter();
 		Map<String, Object> environ;
 		try {
-			environ = this.environBuilder.build(httpRequest, new WsgiInput(input), errors);
+			environ = this.environBuilder.build(httpRequest, target, new WsgiInput(input), errors);
 		}
 		catch (InvalidRequestException ex) {
-			logger.info("Bad request " + method + " " + path + ": " + ex.getMessage());
-			refused(method, path, 400);
-			return this.badRequest;
+			int status = ex.getStatus();
+			this.refusals.refused(ex.refusalCause(), status, method, path, ex.getMessage());
+			refused(method, path, status);
+			return switch (status) {
+				case 431 -> this.headersTooLarge;
+				case 501 -> this.notImplemented;
+				default -> this.badRequest;
+			};
+		}
+		if (maxBodySize >= 0 && httpRequest.getHeaders().getContentLength() > maxBodySize) {
+			this.refusals.refused(RefusalLog.Cause.BODY_TOO_LARGE, 413, method, path, "Content-Length "
+					+ httpRequest.getHeaders().getContentLength() + " > wsgi.request.max-body-size " + maxBodySize);
+			refused(method, path, 413);
+			return this.payloadTooLargeMono;
 		}
 		if (remoteUser != null) {
 			environ.put(Environ.REMOTE_USER, remoteUser);

@@ -24,7 +24,8 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * The handler mapping of the WSGI mounts: a dedicated {@link RouterFunctionMapping} with an order of its own, never a
  * {@code RouterFunction} bean (the default mapping collects those at order -1 and would shadow every controller).
- * Being a {@code RouterFunctionMapping}, it is listed by Spring Boot's {@code mappings} endpoint.
+ * Being a {@code RouterFunctionMapping}, it is listed by Spring Boot's {@code mappings} endpoint. The mount is chosen
+ * on the percent-decoded path, as {@code SCRIPT_NAME} and {@code PATH_INFO} show it.
  * <p>
  * It returns no handler
  * <ul>
@@ -144,8 +145,12 @@ public class WsgiHandlerMapping extends RouterFunctionMapping {
 			throw new IllegalArgumentException("At least one WSGI mount is required");
 		}
 		RouterFunction<ServerResponse> function = null;
-		for (WsgiHandlerFunction handler : handlers) {
-			RouterFunction<ServerResponse> route = RouterFunctions.route(new MountPredicate(handler.getMount()), handler);
+		for (int i = 0; i < handlers.size(); i++) {
+			WsgiHandlerFunction handler = handlers.get(i);
+			// The shortest mount (the last) answers requests no mount can be chosen for: a 400 that says why beats a
+			// 404 from the static resources.
+			MountPredicate predicate = new MountPredicate(handler.getMount(), i == handlers.size() - 1);
+			RouterFunction<ServerResponse> route = RouterFunctions.route(predicate, handler);
 			function = (function != null) ? function.and(route) : route;
 		}
 		return function;
@@ -154,25 +159,37 @@ public class WsgiHandlerMapping extends RouterFunctionMapping {
 	private static List<WsgiHandlerFunction> longestMountFirst(List<WsgiHandlerFunction> handlers) {
 		List<WsgiHandlerFunction> sorted = new ArrayList<>(handlers);
 		sorted.sort(Comparator
-			.comparingInt((WsgiHandlerFunction handler) -> handler.getMount().getRawPath().length())
+			.comparingInt((WsgiHandlerFunction handler) -> handler.getMount().getDecodedPath().length())
 			.reversed());
 		return List.copyOf(sorted);
 	}
 
 	/**
-	 * Matches the requests at or below a mount path, compared raw (percent-encoded) at segment boundaries.
+	 * Matches the requests at or below a mount path, on the same percent-decoded path the environ shows; the
+	 * asterisk-form ({@code OPTIONS *}) only at the root mount; requests whose target is invalid at the fallback.
 	 */
 	private static final class MountPredicate implements RequestPredicate {
 
 		private final WsgiMount mount;
 
-		MountPredicate(WsgiMount mount) {
+		private final boolean fallback;
+
+		MountPredicate(WsgiMount mount, boolean fallback) {
 			this.mount = mount;
+			this.fallback = fallback;
 		}
 
 		@Override
 		public boolean test(ServerRequest request) {
-			return this.mount.matches(request.requestPath().pathWithinApplication().value());
+			RequestTarget target = RequestTarget.of(request.exchange());
+			String path = target.pathWithinApplication();
+			if (path == null) {
+				return this.fallback;
+			}
+			if (target.form() == RequestTarget.Form.ASTERISK) {
+				return this.mount.getPath().isEmpty();
+			}
+			return this.mount.matches(path);
 		}
 
 		@Override

@@ -5,8 +5,6 @@ import java.util.Objects;
 
 import io.github.wsgiflux.spi.WsgiApplication;
 
-import org.springframework.web.util.UriUtils;
-
 /**
  * A {@link WsgiApplication} mounted at a path: requests to the path and below go to the application, with the path
  * as {@code SCRIPT_NAME}. Declare one bean per application to host several; the longest matching path wins, as with
@@ -23,7 +21,7 @@ public final class WsgiMount {
 
 	private final String path;
 
-	private final String rawPath;
+	private final String decodedPath;
 
 	private final String name;
 
@@ -37,7 +35,7 @@ public final class WsgiMount {
 	 */
 	public WsgiMount(String path, String name, WsgiApplication application) {
 		this.path = normalize(path);
-		this.rawPath = UriUtils.encodePath(this.path, StandardCharsets.UTF_8);
+		this.decodedPath = new String(this.path.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
 		this.name = Objects.requireNonNull(name, "name");
 		this.application = Objects.requireNonNull(application, "application");
 	}
@@ -51,11 +49,11 @@ public final class WsgiMount {
 	}
 
 	/**
-	 * The mount path as it appears, percent-encoded, in a request path.
-	 * @return the encoded path
+	 * The mount path as PEP 3333 shows it in {@code SCRIPT_NAME}: its UTF-8 bytes as ISO-8859-1 chars.
+	 * @return the decoded path
 	 */
-	String getRawPath() {
-		return this.rawPath;
+	String getDecodedPath() {
+		return this.decodedPath;
 	}
 
 	/**
@@ -75,14 +73,18 @@ public final class WsgiMount {
 	}
 
 	/**
-	 * Whether a raw (percent-encoded) path within the web application lies at or below this mount.
-	 * @param rawPathWithinApplication the request path
+	 * Whether a path within the web application lies at or below this mount, compared on the percent-decoded bytes
+	 * (as {@code SCRIPT_NAME} and {@code PATH_INFO} show them), so that {@code /%6Cegacy/x} is under {@code /legacy}
+	 * and an access rule written for a mount cannot be side-stepped by encoding. An encoded slash ({@code %2F}) is a
+	 * slash here as in {@code PATH_INFO}: {@code /legacy%2Fx} is {@code /x} under {@code /legacy}.
+	 * @param decodedPathWithinApplication the request path, decoded into ISO-8859-1 chars
 	 * @return whether it matches at a segment boundary
 	 */
-	boolean matches(String rawPathWithinApplication) {
-		String mount = this.rawPath;
-		return rawPathWithinApplication.startsWith(mount) && (rawPathWithinApplication.length() == mount.length()
-				|| rawPathWithinApplication.charAt(mount.length()) == '/');
+	boolean matches(String decodedPathWithinApplication) {
+		String mount = this.decodedPath;
+		return decodedPathWithinApplication.startsWith(mount)
+				&& (decodedPathWithinApplication.length() == mount.length()
+						|| decodedPathWithinApplication.charAt(mount.length()) == '/');
 	}
 
 	@Override

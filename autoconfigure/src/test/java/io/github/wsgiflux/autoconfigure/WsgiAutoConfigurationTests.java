@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
+import io.github.wsgiflux.server.WsgiEnvironSettings;
 import io.github.wsgiflux.server.WsgiHandlerMapping;
 import io.github.wsgiflux.server.WsgiMount;
 import io.github.wsgiflux.spi.Header;
@@ -16,6 +17,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -25,6 +27,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,6 +104,47 @@ class WsgiAutoConfigurationTests {
 				assertThat(mapping).extracting("order").isEqualTo(WsgiAutoConfiguration.BEFORE_NATIVE_ORDER);
 				assertThat(mapping.getHandlers().get(0).getMount().getPath()).isEqualTo("/legacy");
 			});
+	}
+
+	@Test
+	void whenMaxHeaderCountSetThenMoreHeaderLinesGet431() {
+		this.contextRunner.withUserConfiguration(OneApp.class)
+			.withPropertyValues("wsgi.request.max-header-count=4")
+			.run((context) -> {
+				WebTestClient client = WebTestClient.bindToApplicationContext(context).build();
+				client.get().uri("/a").exchange().expectStatus().isOk();
+				client.get()
+					.uri("/a")
+					.headers((headers) -> List.of("A", "B", "C", "D", "E").forEach((n) -> headers.add("X-" + n, n)))
+					.exchange()
+					.expectStatus()
+					.isEqualTo(431);
+			});
+	}
+
+	@Test
+	void whenApplicationBeanThenTheReactorNettyHooksAreRegistered() {
+		this.contextRunner.withUserConfiguration(OneApp.class)
+			.run((context) -> assertThat(context).hasSingleBean(NettyServerCustomizer.class));
+	}
+
+	@Test
+	void forwardedHeadersFollowBootsStrategy() {
+		assertThat(WsgiAutoConfiguration.forwardedHeaders(new MockEnvironment()))
+			.isEqualTo(WsgiEnvironSettings.ForwardedHeaders.NONE);
+		assertThat(WsgiAutoConfiguration
+			.forwardedHeaders(new MockEnvironment().withProperty("server.forward-headers-strategy", "framework")))
+			.isEqualTo(WsgiEnvironSettings.ForwardedHeaders.FRAMEWORK);
+		assertThat(WsgiAutoConfiguration
+			.forwardedHeaders(new MockEnvironment().withProperty("server.forward-headers-strategy", "NATIVE")))
+			.isEqualTo(WsgiEnvironSettings.ForwardedHeaders.NATIVE);
+		assertThat(WsgiAutoConfiguration
+			.forwardedHeaders(new MockEnvironment().withProperty("server.forward-headers-strategy", "none")))
+			.isEqualTo(WsgiEnvironSettings.ForwardedHeaders.NONE);
+		// Boot turns Reactor Netty's forwarded handling on by itself on a cloud platform that uses them.
+		assertThat(WsgiAutoConfiguration
+			.forwardedHeaders(new MockEnvironment().withProperty("spring.main.cloud-platform", "kubernetes")))
+			.isEqualTo(WsgiEnvironSettings.ForwardedHeaders.NATIVE);
 	}
 
 	@Test

@@ -86,6 +86,73 @@ class EnvironBuilderPropertyTests {
 		assertValid(environ);
 	}
 
+	/**
+	 * RFC 9110 7.2 and PEP 3333: whatever names the host (the Host field, an absolute-form target's authority that
+	 * wins over it, RFC 9112 3.2.2, or the forwarded host with a strategy on), {@code SERVER_NAME} and
+	 * {@code SERVER_PORT} are the host and port of {@code HTTP_HOST}, the port defaulting to the scheme's.
+	 */
+	@Property(tries = 500)
+	void serverNameAndPortAgreeWithHttpHost(@ForAll("hosts") String host, @ForAll("ports") int port,
+			@ForAll("sources") String source, @ForAll boolean https) throws Exception {
+		String authority = (port < 0) ? host : host + ":" + port;
+		URI absolute = URI.create((https ? "https://" : "http://") + authority + "/p?q=1");
+		EnvironBuilder builder = this.builder;
+		MockServerHttpRequest request;
+		switch (source) {
+			case "host" -> request = MockServerHttpRequest.get("/p?q=1").header("Host", authority).build();
+			case "absolute-form" -> request = MockServerHttpRequest.method(HttpMethod.GET, absolute)
+				.header("Host", "other:1")
+				.build();
+			default -> {
+				// What Spring's ForwardedHeaderTransformer leaves: the URI rewritten, Host as the proxy sent it.
+				request = MockServerHttpRequest.method(HttpMethod.GET, absolute)
+					.header("Host", "internal:8080")
+					.header("X-Forwarded-Host", authority)
+					.build();
+				builder = new EnvironBuilder(new WsgiMount("/", "test", (environ, start) -> List.of()),
+						new WsgiEnvironSettings(100, WsgiEnvironSettings.ForwardedHeaders.FRAMEWORK));
+			}
+		}
+		Map<String, Object> environ = builder.build(request, new WsgiInput(new ByteArrayInputStream(new byte[0])),
+				new WsgiErrorsWriter());
+		String httpHost = (String) environ.get("HTTP_HOST");
+		assertThat(httpHost).isEqualTo(authority);
+		boolean bracketed = httpHost.startsWith("[");
+		int colon = bracketed ? httpHost.indexOf(':', httpHost.indexOf(']')) : httpHost.lastIndexOf(':');
+		String name = (colon < 0) ? httpHost : httpHost.substring(0, colon);
+		if (bracketed) {
+			name = name.substring(1, name.length() - 1);
+		}
+		String scheme = (String) environ.get(Environ.WSGI_URL_SCHEME);
+		String expectedPort = (colon >= 0) ? httpHost.substring(colon + 1) : scheme.equals("https") ? "443" : "80";
+		assertThat(environ).containsEntry(Environ.SERVER_NAME, name)
+			.containsEntry(Environ.SERVER_PORT, expectedPort)
+			.containsEntry(Environ.QUERY_STRING, "q=1");
+		assertValid(environ);
+	}
+
+	@Provide
+	Arbitrary<String> hosts() {
+		Arbitrary<String> regNames = Arbitraries.strings()
+			.withChars("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+			.ofMinLength(1)
+			.ofMaxLength(30);
+		Arbitrary<String> ipv4 = Arbitraries.integers().between(0, 255).list().ofSize(4)
+			.map((bytes) -> bytes.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(".")));
+		Arbitrary<String> ipv6 = Arbitraries.of("[::1]", "[fe80::1]", "[2001:db8::7:1]", "[::ffff:192.0.2.1]");
+		return Arbitraries.oneOf(regNames, ipv4, ipv6);
+	}
+
+	@Provide
+	Arbitrary<Integer> ports() {
+		return Arbitraries.oneOf(Arbitraries.just(-1), Arbitraries.integers().between(0, 65535));
+	}
+
+	@Provide
+	Arbitrary<String> sources() {
+		return Arbitraries.of("host", "absolute-form", "forwarded");
+	}
+
 	@Provide
 	Arbitrary<String> queries() {
 		return Arbitraries.strings()

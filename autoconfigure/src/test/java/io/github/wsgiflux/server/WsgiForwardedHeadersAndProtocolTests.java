@@ -37,6 +37,13 @@ class WsgiForwardedHeadersAndProtocolTests extends WsgiServerTestSupport {
 	}
 
 	@Test
+	void bytesSentUnencodedReachTheApplicationWithH2cEnabled() {
+		String response = io.github.wsgiflux.test.RawHttp.exchange(this.port,
+				"GET /env?foo=\"bar\" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+		assertThat(response).startsWith("HTTP/1.1 200 ").contains("QUERY_STRING=foo=\"bar\"\n");
+	}
+
+	@Test
 	void serverProtocolIsHttp2OverH2c() throws Exception {
 		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
 		Http http = new Http(this.port);

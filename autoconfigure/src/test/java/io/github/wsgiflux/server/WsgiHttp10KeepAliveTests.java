@@ -1,0 +1,93 @@
+package io.github.wsgiflux.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import io.github.wsgiflux.test.EnvironJsonApp;
+import io.github.wsgiflux.test.NettyLeaks;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * HTTP/1.0 keep-alive (ApacheBench {@code -k}, some proxies): RFC 9112 9.3 and its Appendix C.2.2 — a persistent
+ * HTTP/1.0 connection needs {@code Connection: keep-alive} in the request and in the response, and a response whose
+ * length the client can tell without a close.
+ */
+@SpringBootTest(classes = WsgiHttp10KeepAliveTests.Config.class,
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(NettyLeaks.class)
+class WsgiHttp10KeepAliveTests {
+
+	@LocalServerPort
+	int port;
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/wsgi", "/native" })
+	void http10KeepAliveServesTwoRequestsOnOneConnection(String path) throws IOException {
+		try (Socket socket = new Socket("localhost", this.port)) {
+			socket.setSoTimeout(5000);
+			for (int i = 0; i < 2; i++) {
+				socket.getOutputStream()
+					.write(("GET " + path + " HTTP/1.0\r\nHost: h\r\nConnection: keep-alive\r\n\r\n")
+						.getBytes(StandardCharsets.ISO_8859_1));
+				String head = readResponse(socket.getInputStream());
+				assertThat(head).as("response " + i).startsWith("HTTP/1.");
+				assertThat(head).contains(" 200 ");
+				assertThat(head.toLowerCase(Locale.ROOT)).contains("connection: keep-alive");
+			}
+		}
+	}
+
+	/** Read one response with a Content-Length; return its head. */
+	private static String readResponse(InputStream in) throws IOException {
+		ByteArrayOutputStream head = new ByteArrayOutputStream();
+		while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+			int b = in.read();
+			assertThat(b).as("connection closed in the head: " + head).isNotNegative();
+			head.write(b);
+		}
+		String text = head.toString(StandardCharsets.ISO_8859_1);
+		String lower = text.toLowerCase(Locale.ROOT);
+		int index = lower.indexOf("content-length:");
+		assertThat(index).as("a length the client can tell: " + text).isNotNegative();
+		int end = lower.indexOf("\r\n", index);
+		long length = Long.parseLong(lower.substring(index + 15, end).trim());
+		assertThat(in.readNBytes((int) length)).hasSize((int) length);
+		return text;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class Config {
+
+		@Bean
+		EnvironJsonApp root() {
+			return new EnvironJsonApp("root");
+		}
+
+		@Bean
+		RouterFunction<ServerResponse> nativeRoute() {
+			return RouterFunctions.route()
+				.GET("/native", (request) -> ServerResponse.ok().bodyValue("native"))
+				.build();
+		}
+
+	}
+
+}
