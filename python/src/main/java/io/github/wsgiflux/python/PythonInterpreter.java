@@ -71,7 +71,8 @@ final class PythonInterpreter {
 			Value bridge = this.owner.evalBridge(context);
 			this.call = bridge.getMember("call");
 			this.beforeClose = bridge.getMember("before_close");
-			this.app = bridge.getMember("load").execute(this.owner.getApp(), this.owner.getPathSpec());
+			this.app = bridge.getMember("load")
+				.execute(this.owner.getApp(), this.owner.getPathSpec(), this.owner.getContexts() > 1);
 			this.context = context;
 			if (logger.isInfoEnabled()) {
 				logger.info("Python context " + this.index + " of '" + this.owner.getApp() + "': created in "
