@@ -14,8 +14,9 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Flask, Bottle, Django, a validated plain WSGI app and a faulty one, each mounted at its own path on one shared
- * engine, behind native routes.
+ * Flask and Django (the project {@code startproject} generated, {@link DjangoSite}) with two contexts each, as users
+ * run them, Bottle, a validated plain WSGI app and a faulty one, each mounted at its own path on one shared engine,
+ * behind native routes.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -57,7 +58,8 @@ public class PythonTestApplication {
 
 	@Bean(destroyMethod = "close")
 	PythonWsgiApplication djangoApp(Engine engine) {
-		return application("djsite.wsgi", 1, engine);
+		DjangoSite.prepare();
+		return application("mysite.wsgi", List.of(DjangoSite.PROJECT, DIST_PACKAGES), 2, engine);
 	}
 
 	@Bean
@@ -93,8 +95,12 @@ public class PythonTestApplication {
 	}
 
 	static PythonWsgiApplication application(String app, int contexts, Engine engine) {
+		return application(app, List.of(APPS, DIST_PACKAGES), contexts, engine);
+	}
+
+	static PythonWsgiApplication application(String app, List<String> path, int contexts, Engine engine) {
 		return PythonWsgiApplication.builder(app)
-			.path(List.of(APPS, DIST_PACKAGES))
+			.path(path)
 			.contexts(contexts)
 			.bytecodeCache(BYTECODE_CACHE)
 			.engine(engine)
