@@ -292,6 +292,11 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 		}
 	}
 
+	/** For tests: run {@code hook} on the interrupting thread just before each interrupt is delivered. */
+	void beforeInterrupt(@Nullable Runnable hook) {
+		this.interpreters.forEach((interpreter) -> interpreter.beforeInterrupt(hook));
+	}
+
 	String getPathSpec() {
 		return this.pathSpec;
 	}
