@@ -184,19 +184,40 @@ final class PythonInterpreter {
 		}
 	}
 
-	void close() {
+	/**
+	 * Close the context, or start cancelling it if it still runs a request (one that outlived the shutdown grace
+	 * period) or a thread of the application.
+	 * @return the thread cancelling the context, or {@code null} when it is closed
+	 */
+	@Nullable Thread close() {
 		Context context = this.context;
 		if (context == null) {
-			return;
+			return null;
 		}
-		try {
-			this.beforeClose.execute(CLOSE_TIMEOUT_SECONDS);
-			context.close();
+		boolean running;
+		synchronized (this.lock) {
+			running = this.worker != null;
 		}
-		catch (IllegalStateException | PolyglotException ex) {
-			// Still running a request that outlived the shutdown grace period: cancel it.
-			context.close(true);
+		if (!running) {
+			try {
+				this.beforeClose.execute(CLOSE_TIMEOUT_SECONDS);
+				context.close();
+				return null;
+			}
+			catch (IllegalStateException | PolyglotException ex) {
+				// A thread of the application is still running in it: cancelled below.
+			}
 		}
+		// On its own thread: close(true) waits for the cancelled code, and code that ignores the cancellation (a
+		// host call that blocks) must not hold the shutdown forever.
+		return Thread.ofPlatform().daemon().name("wsgi-python-cancel-" + this.index).start(() -> {
+			try {
+				context.close(true);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Cancelling context " + this.index + " of '" + this.owner.getApp() + "' failed: " + ex);
+			}
+		});
 	}
 
 }

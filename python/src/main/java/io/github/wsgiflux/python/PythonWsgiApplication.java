@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +68,8 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	private static final Source BRIDGE = bridgeSource();
 
 	private static final long WARM_UP_STACK_SIZE = 64L * 1024 * 1024;
+
+	private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(3);
 
 	private final String app;
 
@@ -281,11 +284,31 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 		return this.engine;
 	}
 
-	/** Close every context (cancelling one still running) and the engine, unless it was given to the builder. */
+	/**
+	 * Close every context and the engine, unless it was given to the builder. Contexts still running a request
+	 * (past the shutdown grace period) are cancelled, all at once, and waited for at most 3 seconds in total.
+	 */
 	@Override
 	public void close() {
+		List<Thread> cancelling = new ArrayList<>();
 		for (PythonInterpreter interpreter : this.interpreters) {
-			interpreter.close();
+			Thread cancel = interpreter.close();
+			if (cancel != null) {
+				cancelling.add(cancel);
+			}
+		}
+		long deadline = System.nanoTime() + CANCEL_TIMEOUT.toNanos();
+		for (Thread cancel : cancelling) {
+			try {
+				if (!cancel.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+					logger.warn("A context of '" + this.app + "' still runs " + CANCEL_TIMEOUT.toSeconds()
+							+ " s after it was cancelled; not waiting for it any longer");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
 		}
 		if (this.ownEngine) {
 			this.engine.close(true);
