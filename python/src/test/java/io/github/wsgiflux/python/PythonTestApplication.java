@@ -15,8 +15,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * Flask and Django (the project {@code startproject} generated, {@link DjangoSite}) with two contexts each, as users
- * run them, Bottle, a validated plain WSGI app and a faulty one, each mounted at its own path on one shared engine,
- * behind native routes.
+ * run them, Bottle, a validated plain WSGI app and a faulty one, each mounted at its own path on the engine the
+ * auto-configuration provides, behind native routes.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -30,11 +30,6 @@ public class PythonTestApplication {
 
 	/** Compiled modules, so that the many contexts of a test run import faster. */
 	public static final Path BYTECODE_CACHE = Path.of("target/pycache");
-
-	@Bean(destroyMethod = "close")
-	Engine pythonEngine() {
-		return Engine.newBuilder("python").build();
-	}
 
 	@Bean(destroyMethod = "close")
 	PythonWsgiApplication flaskApp(Engine engine) {

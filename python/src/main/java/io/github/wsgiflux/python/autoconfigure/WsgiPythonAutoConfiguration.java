@@ -9,6 +9,7 @@ import io.github.wsgiflux.server.WsgiMount;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,8 +22,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Hosts the Python WSGI application named by {@code wsgi.python.app} through GraalPy, and warms up every
- * {@link PythonWsgiApplication} bean before the application reports ready.
+ * Hosts the Python WSGI application named by {@code wsgi.python.app} through GraalPy, provides the {@link Engine}
+ * that every Python application of the context shares (so that their code is parsed and compiled once), and warms
+ * up every {@link PythonWsgiApplication} bean before the application reports ready.
  */
 @AutoConfiguration(before = WsgiAutoConfiguration.class)
 @ConditionalOnClass({ Context.class, PythonWsgiApplication.class })
@@ -30,6 +32,12 @@ import org.springframework.context.annotation.Configuration;
 public final class WsgiPythonAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(WsgiPythonAutoConfiguration.class);
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	Engine pythonEngine() {
+		return Engine.newBuilder("python").build();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -43,11 +51,13 @@ public final class WsgiPythonAutoConfiguration {
 	static class PythonApplicationConfiguration {
 
 		@Bean(destroyMethod = "close")
-		PythonWsgiApplication pythonWsgiApplication(WsgiPythonProperties properties, WsgiProperties wsgi) {
+		PythonWsgiApplication pythonWsgiApplication(WsgiPythonProperties properties, WsgiProperties wsgi,
+				Engine engine) {
 			PythonWsgiApplication.Builder builder = PythonWsgiApplication.builder(properties.getApp())
 				.path(properties.getPath().stream().map(PythonApplicationConfiguration::absolute).toList())
 				.warmUp(properties.isWarmUp())
-				.bytecodeCache(properties.getBytecodeCache());
+				.bytecodeCache(properties.getBytecodeCache())
+				.engine(engine);
 			if (properties.getContexts() != null) {
 				builder.contexts(properties.getContexts());
 			}
