@@ -1,6 +1,7 @@
 package io.github.wsgiflux.python.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import io.github.wsgiflux.autoconfigure.WsgiAutoConfiguration;
 import io.github.wsgiflux.autoconfigure.WsgiProperties;
@@ -53,10 +54,12 @@ public final class WsgiPythonAutoConfiguration {
 		@Bean(destroyMethod = "close")
 		PythonWsgiApplication pythonWsgiApplication(WsgiPythonProperties properties, WsgiProperties wsgi,
 				Engine engine) {
+			Duration retryAfter = properties.isRefuseWhileLoading() ? properties.getLoadingRetryAfter() : null;
 			PythonWsgiApplication.Builder builder = PythonWsgiApplication.builder(properties.getApp())
 				.path(properties.getPath().stream().map(PythonApplicationConfiguration::absolute).toList())
 				.warmUp(properties.isWarmUp())
 				.bytecodeCache(properties.getBytecodeCache())
+				.loadingRetryAfter(retryAfter)
 				.engine(engine);
 			if (properties.getContexts() != null) {
 				builder.contexts(properties.getContexts());

@@ -81,6 +81,19 @@ class WsgiPythonAutoConfigurationTests {
 	}
 
 	@Test
+	void loadingRetryAfterPropertySetsTheRetryAfterOfRequestsArrivingBeforeAnyContextIsReady() {
+		this.contextRunner.withPropertyValues("wsgi.python.app=hello:app", "wsgi.python.loading-retry-after=12s")
+			.run((context) -> assertThat(context.getBean(PythonWsgiApplication.class).getLoadingRetryAfter())
+				.hasSeconds(12));
+	}
+
+	@Test
+	void refuseWhileLoadingFalseMakesRequestsWaitForTheFirstContext() {
+		this.contextRunner.withPropertyValues("wsgi.python.app=hello:app", "wsgi.python.refuse-while-loading=false")
+			.run((context) -> assertThat(context.getBean(PythonWsgiApplication.class).getLoadingRetryAfter()).isNull());
+	}
+
+	@Test
 	void mountPathMountsThePythonApplication() {
 		this.contextRunner.withPropertyValues("wsgi.python.app=hello:app", "wsgi.python.mount-path=/py")
 			.run((context) -> assertThat(context.getBean(WsgiMount.class).getPath()).isEqualTo("/py"));
