@@ -40,8 +40,8 @@ import org.jspecify.annotations.Nullable;
  * It keeps a pool of interpreter contexts on one shared {@link Engine} (so the Python code is parsed and compiled
  * once): a request borrows a context, runs on the worker thread the gateway gave it, and gives the context back when
  * its body is closed. Size the pool like the worker pool: a request that finds every context busy waits for one on
- * its worker thread. Each context imports the application itself; {@link #warmUp()} does that for all of them in
- * parallel ahead of traffic.
+ * its worker thread. Each context imports the application itself (its own module globals: {@code wsgi.multiprocess}
+ * is {@code True} with more than one); {@link #warmUpAsync()} does that ahead of traffic, the first context first.
  *
  * <pre class="code">
  * PythonWsgiApplication flask = PythonWsgiApplication.builder("hello:app")
