@@ -11,6 +11,7 @@ def raw_app(environ, start_response):
         summary = {
             "types": {k: type(v).__name__ for k, v in environ.items()},
             "wsgi.version": list(environ["wsgi.version"]),
+            "flags": {k: environ[k] for k in ("wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once")},
             "values": {k: v for k, v in environ.items() if isinstance(v, str)},
         }
         body = json.dumps(summary).encode("utf-8")

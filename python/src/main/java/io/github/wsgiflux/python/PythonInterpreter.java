@@ -2,7 +2,6 @@ package io.github.wsgiflux.python;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,11 +36,24 @@ final class PythonInterpreter {
 
 	private @Nullable Value beforeClose;
 
-	/** The thread running a request in this context, or {@code null}. */
-	private volatile @Nullable Thread worker;
+	/** Guards {@link #worker}, {@link #interrupting} and {@link #releasedWhileInterrupting}; never held while waiting. */
+	private final Object lock = new Object();
 
-	/** Counts requests, so that an interrupt meant for one never stops the next. */
-	private final AtomicLong requests = new AtomicLong();
+	/** The thread running a request in this context, or {@code null}. */
+	private @Nullable Thread worker;
+
+	/**
+	 * Whether an interrupt is being delivered. Until it is, the context is not given back to the pool even if its
+	 * request ended meanwhile: a check that the request still runs followed by {@link Context#interrupt} could
+	 * otherwise stop the next request, started between the two.
+	 */
+	private boolean interrupting;
+
+	/** Whether the request ended while {@link #interrupting}: the interrupt then gives the context back. */
+	private boolean releasedWhileInterrupting;
+
+	/** Runs before an interrupt is delivered; for tests of the order of events. */
+	private volatile @Nullable Runnable beforeInterrupt;
 
 	PythonInterpreter(PythonWsgiApplication owner, int index) {
 		this.owner = owner;
@@ -71,7 +83,8 @@ final class PythonInterpreter {
 			Value bridge = this.owner.evalBridge(context);
 			this.call = bridge.getMember("call");
 			this.beforeClose = bridge.getMember("before_close");
-			this.app = bridge.getMember("load").execute(this.owner.getApp(), this.owner.getPathSpec());
+			this.app = bridge.getMember("load")
+				.execute(this.owner.getApp(), this.owner.getPathSpec(), this.owner.getContexts() > 1);
 			this.context = context;
 			if (logger.isInfoEnabled()) {
 				logger.info("Python context " + this.index + " of '" + this.owner.getApp() + "': created in "
@@ -94,35 +107,59 @@ final class PythonInterpreter {
 	void enter() {
 		load();
 		this.context.enter();
-		this.requests.incrementAndGet();
-		this.worker = Thread.currentThread();
+		synchronized (this.lock) {
+			this.worker = Thread.currentThread();
+		}
 	}
 
 	/**
 	 * Stop the Python code of the request running on {@code thread} in this context, if that is still the one:
 	 * Python does not see Java thread interrupts ({@code time.sleep} resumes, a loop spins on), only
-	 * {@link Context#interrupt}. Runs on its own virtual thread, since {@code Context.interrupt} waits.
+	 * {@link Context#interrupt}. Delivered on its own virtual thread, since {@code Context.interrupt} waits; the
+	 * context stays out of the pool until then, so the interrupt can only reach the request it was meant for.
 	 * @return whether this context was running a request on that thread
 	 */
 	boolean interruptIfRunningOn(Thread thread) {
-		if (this.worker != thread) {
-			return false;
+		synchronized (this.lock) {
+			if (this.worker != thread) {
+				return false;
+			}
+			if (this.interrupting) {
+				return true;
+			}
+			this.interrupting = true;
 		}
-		long request = this.requests.get();
-		Thread.startVirtualThread(() -> {
-			Context context = this.context;
-			if (context == null || this.worker != thread || this.requests.get() != request) {
-				return;
-			}
-			try {
-				context.interrupt(INTERRUPT_TIMEOUT);
-			}
-			catch (TimeoutException | RuntimeException ex) {
-				logger.warn("Could not interrupt the Python code of a timed-out request in context " + this.index
-						+ " of '" + this.owner.getApp() + "': " + ex);
-			}
-		});
+		Thread.startVirtualThread(this::deliverInterrupt);
 		return true;
+	}
+
+	private void deliverInterrupt() {
+		try {
+			Runnable hook = this.beforeInterrupt;
+			if (hook != null) {
+				hook.run();
+			}
+			this.context.interrupt(INTERRUPT_TIMEOUT);
+		}
+		catch (TimeoutException | RuntimeException ex) {
+			logger.warn("Could not interrupt the Python code of a timed-out request in context " + this.index + " of '"
+					+ this.owner.getApp() + "': " + ex);
+		}
+		finally {
+			boolean giveBack;
+			synchronized (this.lock) {
+				this.interrupting = false;
+				giveBack = this.releasedWhileInterrupting;
+				this.releasedWhileInterrupting = false;
+			}
+			if (giveBack) {
+				this.owner.giveBack(this);
+			}
+		}
+	}
+
+	void beforeInterrupt(@Nullable Runnable hook) {
+		this.beforeInterrupt = hook;
 	}
 
 	Value call(String environ, Object @Nullable [] extras, PythonExchange exchange) {
@@ -131,28 +168,56 @@ final class PythonInterpreter {
 
 	/** Leave the context on the calling thread and give the interpreter back to the pool. */
 	void release() {
-		this.worker = null;
 		try {
 			this.context.leave();
 		}
 		finally {
-			this.owner.giveBack(this);
+			boolean giveBack;
+			synchronized (this.lock) {
+				this.worker = null;
+				giveBack = !this.interrupting;
+				this.releasedWhileInterrupting = this.interrupting;
+			}
+			if (giveBack) {
+				this.owner.giveBack(this);
+			}
 		}
 	}
 
-	void close() {
+	/**
+	 * Close the context, or start cancelling it if it still runs a request (one that outlived the shutdown grace
+	 * period) or a thread of the application.
+	 * @return the thread cancelling the context, or {@code null} when it is closed
+	 */
+	@Nullable Thread close() {
 		Context context = this.context;
 		if (context == null) {
-			return;
+			return null;
 		}
-		try {
-			this.beforeClose.execute(CLOSE_TIMEOUT_SECONDS);
-			context.close();
+		boolean running;
+		synchronized (this.lock) {
+			running = this.worker != null;
 		}
-		catch (IllegalStateException | PolyglotException ex) {
-			// Still running a request that outlived the shutdown grace period: cancel it.
-			context.close(true);
+		if (!running) {
+			try {
+				this.beforeClose.execute(CLOSE_TIMEOUT_SECONDS);
+				context.close();
+				return null;
+			}
+			catch (IllegalStateException | PolyglotException ex) {
+				// A thread of the application is still running in it: cancelled below.
+			}
 		}
+		// On its own thread: close(true) waits for the cancelled code, and code that ignores the cancellation (a
+		// host call that blocks) must not hold the shutdown forever.
+		return Thread.ofPlatform().daemon().name("wsgi-python-cancel-" + this.index).start(() -> {
+			try {
+				context.close(true);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Cancelling context " + this.index + " of '" + this.owner.getApp() + "' failed: " + ex);
+			}
+		});
 	}
 
 }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.wsgiflux.spi.Environ;
+import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.StartResponse;
 import io.github.wsgiflux.spi.WsgiApplication;
 import io.github.wsgiflux.spi.WsgiInput;
@@ -38,8 +40,8 @@ import org.jspecify.annotations.Nullable;
  * It keeps a pool of interpreter contexts on one shared {@link Engine} (so the Python code is parsed and compiled
  * once): a request borrows a context, runs on the worker thread the gateway gave it, and gives the context back when
  * its body is closed. Size the pool like the worker pool: a request that finds every context busy waits for one on
- * its worker thread. Each context imports the application itself; {@link #warmUp()} does that for all of them in
- * parallel ahead of traffic.
+ * its worker thread. Each context imports the application itself (its own module globals: {@code wsgi.multiprocess}
+ * is {@code True} with more than one); {@link #warmUpAsync()} does that ahead of traffic, the first context first.
  *
  * <pre class="code">
  * PythonWsgiApplication flask = PythonWsgiApplication.builder("hello:app")
@@ -68,6 +70,10 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 
 	private static final long WARM_UP_STACK_SIZE = 64L * 1024 * 1024;
 
+	private static final Duration DEFAULT_LOADING_RETRY_AFTER = Duration.ofSeconds(5);
+
+	private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(3);
+
 	private final String app;
 
 	private final List<String> path;
@@ -84,9 +90,23 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 
 	private final List<PythonInterpreter> interpreters;
 
+	/** The contexts a request may borrow: loaded ones, and (without a warm-up) those a request loads itself. */
 	private final BlockingDeque<PythonInterpreter> idle;
 
 	private final AtomicInteger busy = new AtomicInteger();
+
+	private final @Nullable Duration loadingRetryAfter;
+
+	/** Completes when a warm-up has loaded the first context. */
+	private final CompletableFuture<Void> firstLoaded = new CompletableFuture<>();
+
+	/** The warm-up, once started: it runs once, whoever asks for it. */
+	private @Nullable CompletableFuture<Void> warmingUp;
+
+	/** Whether a warm-up is loading the contexts and none is ready yet. */
+	private volatile boolean loading;
+
+	private volatile boolean closed;
 
 	private PythonWsgiApplication(Builder builder) {
 		this.app = builder.app;
@@ -106,6 +126,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 		options.putAll(builder.options);
 		this.options = Map.copyOf(options);
 		this.warmUp = builder.warmUp;
+		this.loadingRetryAfter = builder.loadingRetryAfter;
 		List<PythonInterpreter> interpreters = new ArrayList<>(builder.contexts);
 		for (int i = 0; i < builder.contexts; i++) {
 			interpreters.add(new PythonInterpreter(this, i));
@@ -147,7 +168,14 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 				extras.add(value);
 			}
 		}
-		PythonInterpreter interpreter = this.idle.takeFirst();
+		PythonInterpreter interpreter = this.idle.pollFirst();
+		if (interpreter == null) {
+			Duration retryAfter = this.loadingRetryAfter;
+			if (this.loading && retryAfter != null) {
+				return loading(startResponse, retryAfter);
+			}
+			interpreter = this.idle.takeFirst();
+		}
 		this.busy.incrementAndGet();
 		try {
 			interpreter.enter();
@@ -187,7 +215,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	}
 
 	/**
-	 * Load the application in every context not loaded yet, in parallel, and wait.
+	 * Load the application in every context not loaded yet ({@link #warmUpAsync()}) and wait for all of them.
 	 * @throws PythonException when a context cannot import the application
 	 */
 	public void warmUp() {
@@ -203,34 +231,91 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	}
 
 	/**
-	 * Start loading the application in every context not loaded yet, one thread per context.
+	 * Start loading the application in every context not loaded yet: the first context alone, so that it is ready
+	 * as soon as possible, then the others in parallel, one thread each. A context joins the pool as soon as it is
+	 * loaded; until the first one is, requests get 503 (see {@link Builder#loadingRetryAfter}). Runs once: later
+	 * calls return the same future.
 	 * @return completes when every context is loaded, or exceptionally with the first {@link PythonException}
+	 * @see #firstContextLoaded()
 	 */
-	public CompletableFuture<Void> warmUpAsync() {
-		long start = System.nanoTime();
-		List<CompletableFuture<Void>> loads = new ArrayList<>();
-		for (PythonInterpreter interpreter : this.interpreters) {
-			CompletableFuture<Void> load = new CompletableFuture<>();
-			// Imports nest deeply and run interpreted at first: a default 1 MiB stack ends in RecursionError.
-			Thread thread = new Thread(null, () -> {
-				try {
-					interpreter.load();
-					load.complete(null);
-				}
-				catch (Throwable ex) {
-					load.completeExceptionally(ex);
-				}
-			}, "wsgi-python-warm-up-" + interpreter.index(), WARM_UP_STACK_SIZE);
-			thread.setDaemon(true);
-			thread.start();
-			loads.add(load);
+	public synchronized CompletableFuture<Void> warmUpAsync() {
+		if (this.warmingUp != null) {
+			return this.warmingUp;
 		}
-		return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).thenRun(() -> {
-			if (logger.isInfoEnabled()) {
+		long start = System.nanoTime();
+		// Before the contexts leave the pool, so that no request waits in between.
+		this.loading = getLoadedContexts() == 0;
+		List<PythonInterpreter> toLoad = new ArrayList<>();
+		for (PythonInterpreter interpreter : this.interpreters) {
+			// One that is not idle is being loaded by a request already.
+			if (!interpreter.isLoaded() && this.idle.remove(interpreter)) {
+				toLoad.add(interpreter);
+			}
+		}
+		if (toLoad.isEmpty()) {
+			this.loading = false;
+			this.firstLoaded.complete(null);
+			this.warmingUp = CompletableFuture.completedFuture(null);
+			return this.warmingUp;
+		}
+		CompletableFuture<Void> first = load(toLoad.get(0));
+		first.whenComplete((done, ex) -> {
+			this.loading = false;
+			if (ex != null) {
+				this.firstLoaded.completeExceptionally(ex);
+			}
+			else {
+				this.firstLoaded.complete(null);
+			}
+		});
+		CompletableFuture<Void> all = first.thenCompose((done) -> CompletableFuture
+			.allOf(toLoad.stream().skip(1).map(this::load).toArray(CompletableFuture[]::new)));
+		this.warmingUp = all.whenComplete((done, ex) -> {
+			if (ex != null && !this.firstLoaded.isCompletedExceptionally()) {
+				logger.error("Python WSGI application '" + this.app + "' serves with fewer contexts: "
+						+ ex.getMessage());
+			}
+			else if (ex == null && logger.isInfoEnabled()) {
 				logger.info("Python WSGI application '" + this.app + "' loaded in " + this.interpreters.size()
 						+ " context(s) in " + (System.nanoTime() - start) / 1_000_000 + " ms");
 			}
 		});
+		return this.warmingUp;
+	}
+
+	/**
+	 * When the first context is ready to serve, once {@link #warmUpAsync()} has started.
+	 * @return completes when a warm-up has loaded the first context, or exceptionally when it could not
+	 */
+	public CompletableFuture<Void> firstContextLoaded() {
+		return this.firstLoaded;
+	}
+
+	private CompletableFuture<Void> load(PythonInterpreter interpreter) {
+		CompletableFuture<Void> load = new CompletableFuture<>();
+		// Imports nest deeply and run interpreted at first: a default 1 MiB stack ends in RecursionError.
+		Thread thread = new Thread(null, () -> {
+			try {
+				interpreter.load();
+				load.complete(null);
+			}
+			catch (Throwable ex) {
+				load.completeExceptionally(ex);
+			}
+			finally {
+				if (this.closed) {
+					// Loaded after the application was closed (a shutdown during the warm-up).
+					interpreter.close();
+				}
+				else {
+					// Loaded, it serves; not loaded, a request that borrows it retries the import and gets its error.
+					this.idle.offerFirst(interpreter);
+				}
+			}
+		}, "wsgi-python-warm-up-" + interpreter.index(), WARM_UP_STACK_SIZE);
+		thread.setDaemon(true);
+		thread.start();
+		return load;
 	}
 
 	/**
@@ -247,6 +332,14 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 */
 	public boolean isWarmUp() {
 		return this.warmUp;
+	}
+
+	/**
+	 * The {@code Retry-After} of the 503 answered while no context is ready during the warm-up.
+	 * @return the delay, or {@code null} when such a request waits for the first context instead
+	 */
+	public @Nullable Duration getLoadingRetryAfter() {
+		return this.loadingRetryAfter;
 	}
 
 	/**
@@ -281,15 +374,41 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 		return this.engine;
 	}
 
-	/** Close every context (cancelling one still running) and the engine, unless it was given to the builder. */
+	/**
+	 * Close every context and the engine, unless it was given to the builder. Contexts still running a request
+	 * (past the shutdown grace period) are cancelled, all at once, and waited for at most 3 seconds in total.
+	 */
 	@Override
 	public void close() {
+		this.closed = true;
+		List<Thread> cancelling = new ArrayList<>();
 		for (PythonInterpreter interpreter : this.interpreters) {
-			interpreter.close();
+			Thread cancel = interpreter.close();
+			if (cancel != null) {
+				cancelling.add(cancel);
+			}
+		}
+		long deadline = System.nanoTime() + CANCEL_TIMEOUT.toNanos();
+		for (Thread cancel : cancelling) {
+			try {
+				if (!cancel.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+					logger.warn("A context of '" + this.app + "' still runs " + CANCEL_TIMEOUT.toSeconds()
+							+ " s after it was cancelled; not waiting for it any longer");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
 		}
 		if (this.ownEngine) {
 			this.engine.close(true);
 		}
+	}
+
+	/** For tests: run {@code hook} on the interrupting thread just before each interrupt is delivered. */
+	void beforeInterrupt(@Nullable Runnable hook) {
+		this.interpreters.forEach((interpreter) -> interpreter.beforeInterrupt(hook));
 	}
 
 	String getPathSpec() {
@@ -313,6 +432,15 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	void giveBack(PythonInterpreter interpreter) {
 		this.busy.decrementAndGet();
 		this.idle.offerFirst(interpreter);
+	}
+
+	private Iterable<byte[]> loading(StartResponse startResponse, Duration retryAfter) throws Exception {
+		startResponse.start("503 Service Unavailable",
+				List.of(Header.of("Content-Type", "text/plain; charset=utf-8"),
+						Header.of("Retry-After", Long.toString(Math.max(0, retryAfter.toSeconds())))),
+				null);
+		return List.of(("Python application '" + this.app + "' is starting: no interpreter context is ready yet\n")
+			.getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static WsgiInput input(Map<String, Object> environ) {
@@ -349,6 +477,8 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 		private final Map<String, String> options = new LinkedHashMap<>();
 
 		private @Nullable Engine engine;
+
+		private @Nullable Duration loadingRetryAfter = DEFAULT_LOADING_RETRY_AFTER;
 
 		private Builder(String app) {
 			Objects.requireNonNull(app, "app");
@@ -422,6 +552,17 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 		 */
 		public Builder engine(@Nullable Engine engine) {
 			this.engine = engine;
+			return this;
+		}
+
+		/**
+		 * The {@code Retry-After} of the 503 a request gets at once while the warm-up has not loaded any context yet
+		 * (default 5 seconds); {@code null} to have it wait for the first context instead.
+		 * @param loadingRetryAfter the delay, or {@code null}
+		 * @return this builder
+		 */
+		public Builder loadingRetryAfter(@Nullable Duration loadingRetryAfter) {
+			this.loadingRetryAfter = loadingRetryAfter;
 			return this;
 		}
 

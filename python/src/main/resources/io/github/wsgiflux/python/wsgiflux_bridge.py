@@ -106,9 +106,11 @@ _CONSTANTS = {
 }
 
 
-def load(spec, path):
+def load(spec, path, multiprocess):
     """Put `path` (folders separated by U+FFFF) in front of sys.path and import `module:callable` (gunicorn's form;
-    `module` alone means `module:application`)."""
+    `module` alone means `module:application`). `multiprocess`: whether the application runs in other contexts too,
+    each with its own module globals, which is what PEP 3333 calls another process."""
+    _CONSTANTS['wsgi.multiprocess'] = multiprocess
     for entry in reversed(path.split(_SEP) if path else []):
         if entry not in sys.path:
             sys.path.insert(0, entry)

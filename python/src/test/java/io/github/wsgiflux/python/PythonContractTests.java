@@ -31,6 +31,12 @@ class PythonContractTests extends PythonServerTestSupport {
 	}
 
 	@Test
+	void wsgiMultiprocessIsFalseForAnApplicationInOneContext() {
+		HttpResponse<String> response = this.http.get("/pep3333/environ");
+		assertThat(response.body()).contains("\"wsgi.multiprocess\": false").contains("\"wsgi.multithread\": true");
+	}
+
+	@Test
 	void inputSupportsReadlineWithSizeReadlinesAndRead() {
 		HttpResponse<String> response = this.http.post("/pep3333/input", "text/plain", "one\ntwo\nthree\nfour");
 		assertThat(response.statusCode()).isEqualTo(200);

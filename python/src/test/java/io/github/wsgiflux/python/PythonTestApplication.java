@@ -14,8 +14,9 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Flask, Bottle, Django, a validated plain WSGI app and a faulty one, each mounted at its own path on one shared
- * engine, behind native routes.
+ * Flask and Django (the project {@code startproject} generated, {@link DjangoSite}) with two contexts each, as users
+ * run them, Bottle, a validated plain WSGI app and a faulty one, each mounted at its own path on the engine the
+ * auto-configuration provides, behind native routes.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -29,11 +30,6 @@ public class PythonTestApplication {
 
 	/** Compiled modules, so that the many contexts of a test run import faster. */
 	public static final Path BYTECODE_CACHE = Path.of("target/pycache");
-
-	@Bean(destroyMethod = "close")
-	Engine pythonEngine() {
-		return Engine.newBuilder("python").build();
-	}
 
 	@Bean(destroyMethod = "close")
 	PythonWsgiApplication flaskApp(Engine engine) {
@@ -57,7 +53,8 @@ public class PythonTestApplication {
 
 	@Bean(destroyMethod = "close")
 	PythonWsgiApplication djangoApp(Engine engine) {
-		return application("djsite.wsgi", 1, engine);
+		DjangoSite.prepare();
+		return application("mysite.wsgi", List.of(DjangoSite.PROJECT, DIST_PACKAGES), 2, engine);
 	}
 
 	@Bean
@@ -93,8 +90,12 @@ public class PythonTestApplication {
 	}
 
 	static PythonWsgiApplication application(String app, int contexts, Engine engine) {
+		return application(app, List.of(APPS, DIST_PACKAGES), contexts, engine);
+	}
+
+	static PythonWsgiApplication application(String app, List<String> path, int contexts, Engine engine) {
 		return PythonWsgiApplication.builder(app)
-			.path(List.of(APPS, DIST_PACKAGES))
+			.path(path)
 			.contexts(contexts)
 			.bytecodeCache(BYTECODE_CACHE)
 			.engine(engine)

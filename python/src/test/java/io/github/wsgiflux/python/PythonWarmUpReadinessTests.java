@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The application configured by properties alone, with an import that lasts until the test lets it finish: the
- * port is open, liveness answers UP and readiness answers OUT_OF_SERVICE until the warm-up is done. Runs in its own
+ * port is open, liveness answers UP, readiness answers OUT_OF_SERVICE and the application's requests get 503 with
+ * Retry-After at once until its first context is ready; the second one loads behind it. Runs in its own
  * JVM (surefire execution {@code readiness}): it closes its interpreters, and GraalPy 25.0.3 was seen to crash when a
  * context was created in a process after another was closed.
  */
@@ -43,7 +44,7 @@ class PythonWarmUpReadinessTests {
 	}
 
 	@Test
-	void readinessRefusesTrafficUntilEveryContextHasImportedTheApplication() throws Exception {
+	void readinessAndTheApplicationRefuseTrafficUntilAContextHasImportedTheApplication() throws Exception {
 		Files.deleteIfExists(FLAG);
 		int port = freePort();
 		CompletableFuture<ConfigurableApplicationContext> started = CompletableFuture.supplyAsync(
@@ -57,16 +58,23 @@ class PythonWarmUpReadinessTests {
 			.ignoreExceptions()
 			.until(() -> http.get("/actuator/health/readiness").statusCode() == 503);
 		assertThat(http.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+		long start = System.nanoTime();
+		HttpResponse<String> early = http.get("/");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		assertThat(early.statusCode()).isEqualTo(503);
+		assertThat(early.headers().firstValue("Retry-After")).hasValue("5");
+		assertThat(early.body()).contains("slow_start:app").contains("starting");
 		assertThat(started).isNotDone();
 
 		Files.createFile(FLAG);
 		this.context = started.get();
 		assertThat(this.context.getBean(ApplicationAvailability.class).getReadinessState())
 			.isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
-		assertThat(this.context.getBean(PythonWsgiApplication.class).getLoadedContexts()).isEqualTo(2);
 		HttpResponse<String> ready = http.get("/actuator/health/readiness");
 		assertThat(ready.statusCode()).isEqualTo(200);
 		assertThat(http.get("/").body()).isEqualTo("warmed up");
+		PythonWsgiApplication application = this.context.getBean(PythonWsgiApplication.class);
+		await().atMost(Duration.ofSeconds(60)).until(() -> application.getLoadedContexts() == 2);
 	}
 
 	private static int freePort() throws IOException {

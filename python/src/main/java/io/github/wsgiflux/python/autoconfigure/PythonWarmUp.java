@@ -18,10 +18,12 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Imports every {@link PythonWsgiApplication} that asks for it in all its contexts once the web server is up and
- * before the application is ready: Spring Boot publishes {@code ReadinessState.ACCEPTING_TRAFFIC} only after every
- * lifecycle has started, so readiness probes answer {@code REFUSING_TRAFFIC} (and liveness probes answer) during the
- * warm-up, while liveness is published as {@code CORRECT}. A failed import fails the start.
+ * Imports every {@link PythonWsgiApplication} that asks for it in all its contexts once the web server is up, and
+ * holds the start until each has its first context: Spring Boot publishes {@code ReadinessState.ACCEPTING_TRAFFIC}
+ * only after every lifecycle has started, so readiness probes answer {@code REFUSING_TRAFFIC} (and liveness probes
+ * answer, liveness being published as {@code CORRECT}) until every application can serve. Meanwhile an application
+ * serves as soon as its own first context is ready (before that, requests get 503 at once), and its other contexts
+ * keep loading behind it. A failed import of a first context fails the start.
  */
 public class PythonWarmUp implements SmartLifecycle {
 
@@ -63,9 +65,10 @@ public class PythonWarmUp implements SmartLifecycle {
 			AvailabilityChangeEvent.publish(this.publisher, this, LivenessState.CORRECT);
 			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
 		}
-		List<CompletableFuture<Void>> loads = toWarm.stream().map(PythonWsgiApplication::warmUpAsync).toList();
+		toWarm.forEach(PythonWsgiApplication::warmUpAsync);
+		List<CompletableFuture<Void>> firsts = toWarm.stream().map(PythonWsgiApplication::firstContextLoaded).toList();
 		try {
-			CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).join();
+			CompletableFuture.allOf(firsts.toArray(CompletableFuture[]::new)).join();
 		}
 		catch (CompletionException ex) {
 			if (ex.getCause() instanceof RuntimeException runtime) {

@@ -1,6 +1,7 @@
 package io.github.wsgiflux.python.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import io.github.wsgiflux.autoconfigure.WsgiAutoConfiguration;
 import io.github.wsgiflux.autoconfigure.WsgiProperties;
@@ -9,6 +10,7 @@ import io.github.wsgiflux.server.WsgiMount;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -22,8 +24,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Hosts the Python WSGI application named by {@code wsgi.python.app} through GraalPy, and warms up every
- * {@link PythonWsgiApplication} bean before the application reports ready.
+ * Hosts the Python WSGI application named by {@code wsgi.python.app} through GraalPy, provides the {@link Engine}
+ * that every Python application of the context shares (so that their code is parsed and compiled once), and warms
+ * up every {@link PythonWsgiApplication} bean before the application reports ready.
  */
 @AutoConfiguration(before = WsgiAutoConfiguration.class)
 @ConditionalOnClass({ Context.class, PythonWsgiApplication.class })
@@ -31,6 +34,12 @@ import org.springframework.core.env.Environment;
 public final class WsgiPythonAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(WsgiPythonAutoConfiguration.class);
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	Engine pythonEngine() {
+		return Engine.newBuilder("python").build();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -45,11 +54,14 @@ public final class WsgiPythonAutoConfiguration {
 
 		@Bean(destroyMethod = "close")
 		PythonWsgiApplication pythonWsgiApplication(WsgiPythonProperties properties, WsgiProperties wsgi,
-				Environment environment) {
+				Environment environment, Engine engine) {
+			Duration retryAfter = properties.isRefuseWhileLoading() ? properties.getLoadingRetryAfter() : null;
 			PythonWsgiApplication.Builder builder = PythonWsgiApplication.builder(properties.getApp())
 				.path(properties.getPath().stream().map(PythonApplicationConfiguration::absolute).toList())
 				.warmUp(properties.isWarmUp())
-				.bytecodeCache(properties.getBytecodeCache());
+				.bytecodeCache(properties.getBytecodeCache())
+				.loadingRetryAfter(retryAfter)
+				.engine(engine);
 			if (properties.getContexts() != null) {
 				builder.contexts(properties.getContexts());
 			}

@@ -1,6 +1,7 @@
 package io.github.wsgiflux.python.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,10 +42,22 @@ public class WsgiPythonProperties {
 	private @Nullable Integer contexts;
 
 	/**
-	 * Whether to import the application in every context, in parallel, before the application reports ready
-	 * (readiness stays REFUSING_TRAFFIC meanwhile). Otherwise each context imports it on its first request.
+	 * Whether to import the application in every context once the port is open: the first context alone, then the
+	 * others in parallel behind it. The application reports ready when every Python application has its first
+	 * context (readiness stays REFUSING_TRAFFIC until then). Otherwise each context imports it on its first request.
 	 */
 	private boolean warmUp = true;
+
+	/**
+	 * Whether a request arriving during the warm-up, before any context has imported the application, gets 503 with
+	 * Retry-After at once. Otherwise it waits for the first context, holding its connection and worker.
+	 */
+	private boolean refuseWhileLoading = true;
+
+	/**
+	 * Retry-After sent with the 503 of a request that arrives before any context has imported the application.
+	 */
+	private Duration loadingRetryAfter = Duration.ofSeconds(5);
 
 	/**
 	 * A folder for compiled Python modules (__pycache__), so that later starts import faster. Unset: nothing is
@@ -96,6 +109,22 @@ public class WsgiPythonProperties {
 
 	public void setWarmUp(boolean warmUp) {
 		this.warmUp = warmUp;
+	}
+
+	public boolean isRefuseWhileLoading() {
+		return this.refuseWhileLoading;
+	}
+
+	public void setRefuseWhileLoading(boolean refuseWhileLoading) {
+		this.refuseWhileLoading = refuseWhileLoading;
+	}
+
+	public Duration getLoadingRetryAfter() {
+		return this.loadingRetryAfter;
+	}
+
+	public void setLoadingRetryAfter(Duration loadingRetryAfter) {
+		this.loadingRetryAfter = loadingRetryAfter;
 	}
 
 	public @Nullable Path getBytecodeCache() {

@@ -3,12 +3,15 @@ package io.github.wsgiflux.python.autoconfigure;
 import io.github.wsgiflux.autoconfigure.WsgiAutoConfiguration;
 import io.github.wsgiflux.python.PythonWsgiApplication;
 import io.github.wsgiflux.server.WsgiMount;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * What {@code wsgi.python.*} properties configure. Warm-up is off here, so no interpreter context is created.
@@ -47,6 +50,47 @@ class WsgiPythonAutoConfigurationTests {
 			String runtime = context.getBean(PythonWsgiApplication.class).getEngine().getImplementationName();
 			assertThat(runtime).isNotEqualTo("Interpreted").contains("GraalVM");
 		});
+	}
+
+	@Test
+	void sharedEngineIsProvidedAndUsedByThePropertyApplication() {
+		this.contextRunner.withPropertyValues("wsgi.python.app=hello:app").run((context) -> {
+			assertThat(context).hasSingleBean(Engine.class);
+			assertThat(context.getBean(PythonWsgiApplication.class).getEngine())
+				.isSameAs(context.getBean(Engine.class));
+		});
+	}
+
+	@Test
+	void sharedEngineIsClosedWithTheApplicationContext() {
+		Engine[] engine = new Engine[1];
+		this.contextRunner.run((context) -> engine[0] = context.getBean(Engine.class));
+		assertThatIllegalStateException().isThrownBy(() -> Context.newBuilder("python").engine(engine[0]).build());
+	}
+
+	@Test
+	void userEngineBacksOffTheSharedOneAndIsUsed() {
+		this.contextRunner.withPropertyValues("wsgi.python.app=hello:app")
+			.withBean("userEngine", Engine.class, () -> Engine.newBuilder("python").build(),
+					(definition) -> definition.setDestroyMethodName("close"))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(Engine.class).hasBean("userEngine");
+				assertThat(context.getBean(PythonWsgiApplication.class).getEngine())
+					.isSameAs(context.getBean(Engine.class));
+			});
+	}
+
+	@Test
+	void loadingRetryAfterPropertySetsTheRetryAfterOfRequestsArrivingBeforeAnyContextIsReady() {
+		this.contextRunner.withPropertyValues("wsgi.python.app=hello:app", "wsgi.python.loading-retry-after=12s")
+			.run((context) -> assertThat(context.getBean(PythonWsgiApplication.class).getLoadingRetryAfter())
+				.hasSeconds(12));
+	}
+
+	@Test
+	void refuseWhileLoadingFalseMakesRequestsWaitForTheFirstContext() {
+		this.contextRunner.withPropertyValues("wsgi.python.app=hello:app", "wsgi.python.refuse-while-loading=false")
+			.run((context) -> assertThat(context.getBean(PythonWsgiApplication.class).getLoadingRetryAfter()).isNull());
 	}
 
 	@Test
