@@ -9,6 +9,7 @@ import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.github.wsgiflux.server.HandlerMappingChain;
 import io.github.wsgiflux.server.Http10KeepAliveHandler;
 import io.github.wsgiflux.server.RequestTargetEncoder;
+import io.github.wsgiflux.server.TransferEncodingGuard;
 import io.github.wsgiflux.server.WsgiAccessLog;
 import io.github.wsgiflux.server.WsgiEnvironSettings;
 import io.github.wsgiflux.server.WsgiHandlerFunction;
@@ -194,7 +195,8 @@ public final class WsgiAutoConfiguration {
 
 	/**
 	 * Hooks in Reactor Netty's pipeline: bytes real clients send unencoded in the request-target reach WSGI
-	 * applications as received instead of a 400 from Spring's URI parsing, and HTTP/1.0 keep-alive works.
+	 * applications as received instead of a 400 from Spring's URI parsing, a {@code Transfer-Encoding} RFC 9112
+	 * refuses is answered 400 or 501 before any handler (request smuggling), and HTTP/1.0 keep-alive works.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ NettyServerCustomizer.class, reactor.netty.http.server.HttpServer.class })
@@ -204,6 +206,7 @@ public final class WsgiAutoConfiguration {
 		NettyServerCustomizer wsgiRequestTargetCustomizer() {
 			return (server) -> server.doOnChannelInit((observer, channel, remoteAddress) -> {
 				RequestTargetEncoder.install(channel);
+				TransferEncodingGuard.install(channel);
 				Http10KeepAliveHandler.install(channel);
 			});
 		}

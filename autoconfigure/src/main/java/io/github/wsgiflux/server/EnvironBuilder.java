@@ -30,6 +30,10 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
  */
 public final class EnvironBuilder {
 
+	private static final String HTTP2_EXTENSION_PREFIX = "x-http2-";
+
+	private static final String COOKIE_KEY = "HTTP_COOKIE";
+
 	private static final Log logger = LogFactory.getLog(EnvironBuilder.class);
 
 	private static final List<Integer> WSGI_VERSION = List.of(1, 0);
@@ -87,7 +91,7 @@ public final class EnvironBuilder {
 		environ.put(Environ.QUERY_STRING, target.rawQuery());
 		String protocol = target.protocol();
 		environ.put(Environ.SERVER_PROTOCOL, protocol);
-		String host = putHeaders(environ, request.getHeaders());
+		String host = putHeaders(environ, request.getHeaders(), !protocol.startsWith("HTTP/1."));
 		String scheme = "https".equalsIgnoreCase(request.getURI().getScheme()) ? "https" : "http";
 		putServer(environ, request, target, protocol, host, scheme);
 		putRemote(environ, request.getRemoteAddress());
@@ -127,10 +131,10 @@ public final class EnvironBuilder {
 	 * fields that came more than once.
 	 * @return the {@code Host} field value, or {@code null}
 	 */
-	private @Nullable String putHeaders(Map<String, Object> environ, HttpHeaders headers)
+	private @Nullable String putHeaders(Map<String, Object> environ, HttpHeaders headers, boolean http2)
 			throws InvalidRequestException {
 		// forEach, not headerSet(): Spring's read-only headers copy every entry for the latter.
-		HeaderScan scan = new HeaderScan(environ);
+		HeaderScan scan = new HeaderScan(environ, http2);
 		headers.forEach(scan);
 		String duplicate = scan.duplicate;
 		if (duplicate != null) {
@@ -247,8 +251,10 @@ public final class EnvironBuilder {
 				return;
 			}
 		}
-		// Put, not append: a map of headers gives every value of a name at once (case-insensitively).
-		environ.put(key, (values.size() == 1) ? values.get(0) : String.join(",", values));
+		// Put, not append: a map of headers gives every value of a name at once (case-insensitively). Cookie is no
+		// list field: its lines are joined as HTTP/2 joins cookie crumbs (RFC 9113 8.2.3), which cookie parsers read.
+		environ.put(key, (values.size() == 1) ? values.get(0)
+				: String.join(COOKIE_KEY.equals(key) ? "; " : ",", values));
 	}
 
 	/**
@@ -339,12 +345,20 @@ public final class EnvironBuilder {
 
 		private @Nullable String duplicate;
 
-		HeaderScan(Map<String, Object> environ) {
+		private final boolean http2;
+
+		HeaderScan(Map<String, Object> environ, boolean http2) {
 			this.environ = environ;
+			this.http2 = http2;
 		}
 
 		@Override
 		public void accept(String name, List<String> values) {
+			if (this.http2 && name.regionMatches(true, 0, HTTP2_EXTENSION_PREFIX, 0, HTTP2_EXTENSION_PREFIX.length())) {
+				// Netty's HTTP/2-to-HTTP/1 conversion adds x-http2-scheme, x-http2-stream-id...: not the client's
+				// headers (PEP 3333: HTTP_ variables are the client's request headers).
+				return;
+			}
 			this.lines += values.size();
 			if (values.size() > 1 && isSingleton(name)) {
 				this.duplicate = name;

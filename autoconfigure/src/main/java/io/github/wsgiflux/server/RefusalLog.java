@@ -41,7 +41,10 @@ final class RefusalLog {
 		VERSION,
 
 		/** A declared body over {@code wsgi.request.max-body-size}. */
-		BODY_TOO_LARGE
+		BODY_TOO_LARGE,
+
+		/** A {@code Transfer-Encoding} that does not end with one {@code chunked}, or has another coding. */
+		TRANSFER_ENCODING
 
 	}
 

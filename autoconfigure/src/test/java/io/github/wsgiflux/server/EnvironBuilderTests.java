@@ -90,6 +90,13 @@ class EnvironBuilderTests {
 	}
 
 	@Test
+	void repeatedCookieLinesAreJoinedAsCookieCrumbsNotAsAList() throws Exception {
+		// Cookie is not a list field (RFC 9110 5.3, RFC 6265 5.4): joined as HTTP/2 joins crumbs (RFC 9113 8.2.3).
+		Map<String, Object> environ = build("/", MockServerHttpRequest.get("/").header("Cookie", "a=1", "b=2").build());
+		assertThat(environ).containsEntry("HTTP_COOKIE", "a=1; b=2");
+	}
+
+	@Test
 	void repeatedHeadersAreJoinedAndUnderscoreNamesDropped() throws Exception {
 		Map<String, Object> environ = build("/", MockServerHttpRequest.get("/")
 			.header("Accept", "text/html", "application/json")
