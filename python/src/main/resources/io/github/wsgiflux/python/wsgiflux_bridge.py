@@ -127,7 +127,11 @@ def before_close(timeout):
     """Wait up to `timeout` seconds for the application's own non-daemon threads, as the interpreter does at exit,
     then forget the shutdown locks: a Java thread that once entered this context (a worker, the warm-up thread)
     may have left one behind that nothing will ever release, and closing the context would wait for it forever."""
-    import threading
+    threading = sys.modules.get('threading')
+    if threading is None:
+        # Never imported: the application started no thread to wait for. Importing it here would run a cold import
+        # in the JVM's shutdown hook, which took more than Surefire's 30 s exit timeout on a loaded machine.
+        return
     main = threading.main_thread()
     for thread in threading.enumerate():
         if thread is not main and not thread.daemon and thread.is_alive():
