@@ -103,7 +103,7 @@ final class RequestTarget {
 			// RFC 9110 9.3.6: a tunnel, which a WSGI application cannot be; 501 is for methods a server does not
 			// implement (15.6.2).
 			throw new InvalidRequestException(RefusalLog.Cause.METHOD, 501,
-					"CONNECT is not implemented by a WSGI gateway");
+					"CONNECT asks for a tunnel, which a WSGI gateway does not open");
 		}
 		int length = raw.length();
 		if (length == 0) {
