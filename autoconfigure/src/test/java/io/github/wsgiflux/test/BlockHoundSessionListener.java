@@ -14,10 +14,10 @@ public class BlockHoundSessionListener implements LauncherSessionListener {
 	public void launcherSessionOpened(LauncherSession session) {
 		NettyLeaks.install();
 		BlockHound.install((builder) -> builder
-			// Spring's SubscriberInputStream hands request buffers to the worker through an ArrayBlockingQueue:
-			// the event loop may wait for the queue's lock while the worker polls, a critical section of a few
-			// instructions, never I/O. Reactor allows its own queue offers the same way.
-			.allowBlockingCallsInside("org.springframework.core.io.buffer.SubscriberInputStream", "onNext")
+			// Netty's adaptive allocator, when contended, grows its magazine array once and frees the old magazines
+			// under their allocation lock (a StampedLock held for a few instructions, never I/O): seen on an event
+			// loop in the lifecycle torture test; a known false positive (line/armeria#6344 allows it too).
+			.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
 			// The WSGI worker pool starts a thread (under the pool's main lock) only when every thread is busy, as
 			// Reactor's bounded elastic scheduler starts its threads from the caller; queueing itself is lock-free.
 			.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "addWorker"));
