@@ -18,7 +18,7 @@ echo
 echo "Command: \`benchmarks/jmh.sh\` ($("$JAVA" -version 2>&1 | head -1)). Time per operation and bytes allocated per"
 echo "operation (\`gc.alloc.rate.norm\`); \`environ\` builds the environ of a browser request with 7 headers, \`bridge\` is"
 echo "the whole request without the network (environ, the application call on an immediate scheduler, publishing and"
-echo "writing a one-chunk response to a mock exchange), \`baseline\` the mock exchange alone: \`bridge - baseline\` is the"
+echo "writing a one-chunk response to a mock exchange, metrics on), \`baseline\` the mock exchange alone: \`bridge - baseline\` is the"
 echo "gateway's share of a request."
 echo
 echo '```'

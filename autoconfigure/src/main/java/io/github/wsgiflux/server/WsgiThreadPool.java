@@ -1,6 +1,6 @@
 package io.github.wsgiflux.server;
 
-import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -15,11 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>
  * The queue has no bound of its own: {@link BoundedWsgiScheduler} admits at most its queue capacity in front of it.
  * <p>
- * Tasks are submitted from Netty event loops, which must never wait for a lock: the queue is lock-free on offer
- * ({@link LinkedTransferQueue}, where a {@code LinkedBlockingQueue} takes a lock that other event loops and the
- * workers contend for), and the live threads are counted here instead of asking
- * {@link ThreadPoolExecutor#getPoolSize()}, which takes the pool's main lock. Only starting a new thread takes that
- * lock, as starting a thread does in any pool.
+ * Tasks are submitted from Netty event loops, which must never wait for I/O: the live threads are counted here
+ * instead of asking {@link ThreadPoolExecutor#getPoolSize()}, which takes the pool's main lock, and the queue is a
+ * {@link LinkedBlockingQueue}, whose {@code offer} holds its put lock for a few instructions (and its take lock as
+ * long, to signal a waiting worker), as Reactor's own schedulers' queues do. A {@code LinkedTransferQueue} (lock-free
+ * on offer) was tried and halved the requests per second over HTTP/2 on two cores: its waiting workers spin before
+ * they park, and took the event loop's CPU. Only starting a new thread takes the pool's main lock, as starting a
+ * thread does in any pool.
  */
 public final class WsgiThreadPool extends ThreadPoolExecutor {
 
@@ -83,7 +85,7 @@ public final class WsgiThreadPool extends ThreadPoolExecutor {
 	 * Queues a task only when a thread is idle (or no thread can be added); otherwise refuses it, which makes the
 	 * pool add a thread.
 	 */
-	private static final class ScalingQueue extends LinkedTransferQueue<Runnable> {
+	private static final class ScalingQueue extends LinkedBlockingQueue<Runnable> {
 
 		private static final long serialVersionUID = 1L;
 
