@@ -240,6 +240,21 @@ public class WsgiProperties {
 		 */
 		private boolean includeErrorDetails;
 
+		/**
+		 * Whether flushes on a connection are consolidated (Netty's FlushConsolidationHandler): responses that WSGI
+		 * workers hand over between two reads leave in one write to the socket per event-loop turn instead of one
+		 * each. Applies to every handler of the server; a response may leave up to one event-loop turn later.
+		 */
+		private boolean consolidateFlushes = true;
+
+		public boolean isConsolidateFlushes() {
+			return this.consolidateFlushes;
+		}
+
+		public void setConsolidateFlushes(boolean consolidateFlushes) {
+			this.consolidateFlushes = consolidateFlushes;
+		}
+
 		public boolean isIncludeErrorDetails() {
 			return this.includeErrorDetails;
 		}
