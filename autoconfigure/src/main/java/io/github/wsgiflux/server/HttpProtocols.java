@@ -32,12 +32,18 @@ final class HttpProtocols {
 	private HttpProtocols() {
 	}
 
+	/** The last request class found to have no native request (a mock); racy on purpose, a cache only. */
+	private static @Nullable Class<?> withoutNativeRequest;
+
 	/**
 	 * The Reactor Netty request behind a request, or {@code null} for another server or a mock. Look it up once per
-	 * request ({@link RequestTarget} keeps it): for a mock it costs an exception.
+	 * request ({@link RequestTarget} keeps it).
 	 */
 	static @Nullable Object nativeRequest(ServerHttpRequest request) {
 		if (!REACTOR_NETTY_PRESENT) {
+			return null;
+		}
+		if (request.getClass() == withoutNativeRequest) {
 			return null;
 		}
 		try {
@@ -45,7 +51,9 @@ final class HttpProtocols {
 			return ReactorNetty.isReactorNetty(nativeRequest) ? nativeRequest : null;
 		}
 		catch (IllegalStateException | IllegalArgumentException ex) {
-			// A mock request (tests) has no native request.
+			// A mock request (tests, benchmarks) has no native request: remembered, so that its next requests do not
+			// pay for an exception each.
+			withoutNativeRequest = request.getClass();
 			return null;
 		}
 	}

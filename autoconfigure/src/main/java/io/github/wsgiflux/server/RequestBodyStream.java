@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -48,17 +49,11 @@ final class RequestBodyStream extends InputStream {
 	/** Buffers read before asking for as many again: three quarters of {@link #PREFETCH}, as Reactor's operators. */
 	static final int REPLENISH = PREFETCH - (PREFETCH >> 2);
 
-	private final Publisher<DataBuffer> body;
+	/** The connection's body, asked for on the first read: most requests are never read (GET). */
+	private final Supplier<? extends Publisher<DataBuffer>> body;
 
-	private final Queue<DataBuffer> queue = new ConcurrentLinkedQueue<>();
-
-	/** Bytes in {@link #queue}. */
-	private final AtomicLong queuedBytes = new AtomicLong();
-
-	/** Buffers in {@link #queue}. */
-	private final AtomicInteger queuedBuffers = new AtomicInteger();
-
-	private final Connection connection = new Connection();
+	/** Created on the first read, by the worker; read by {@link #release()} on any thread. */
+	private volatile @Nullable Connection connection;
 
 	/** The worker, while it waits for {@link #wanted} bytes; written by the worker, read by the other threads. */
 	private volatile @Nullable Thread waiter;
@@ -74,9 +69,6 @@ final class RequestBodyStream extends InputStream {
 	/** Worker only: buffers taken since the last request. */
 	private int taken;
 
-	/** Worker only: subscribed to the body. */
-	private boolean subscribed;
-
 	/** Written before {@link #done}. */
 	private @Nullable Throwable error;
 
@@ -84,7 +76,7 @@ final class RequestBodyStream extends InputStream {
 
 	private volatile boolean released;
 
-	RequestBodyStream(Publisher<DataBuffer> body) {
+	RequestBodyStream(Supplier<? extends Publisher<DataBuffer>> body) {
 		this.body = body;
 	}
 
@@ -130,7 +122,9 @@ final class RequestBodyStream extends InputStream {
 	@Override
 	public int available() {
 		DataBuffer buffer = this.current;
-		long queued = this.queuedBytes.get() + ((buffer != null) ? buffer.readableByteCount() : 0);
+		Connection subscribed = this.connection;
+		long queued = ((subscribed != null) ? subscribed.queuedBytes.get() : 0)
+				+ ((buffer != null) ? buffer.readableByteCount() : 0);
 		return (int) Math.min(queued, Integer.MAX_VALUE);
 	}
 
@@ -148,8 +142,11 @@ final class RequestBodyStream extends InputStream {
 		if (thread != null) {
 			LockSupport.unpark(thread);
 		}
-		this.connection.cancel();
-		drain();
+		Connection subscribed = this.connection;
+		if (subscribed != null) {
+			subscribed.cancel();
+			subscribed.drain();
+		}
 	}
 
 	/**
@@ -160,7 +157,10 @@ final class RequestBodyStream extends InputStream {
 		DataBuffer buffer = this.current;
 		this.current = null;
 		DataBufferUtils.release(buffer);
-		drain();
+		Connection subscribed = this.connection;
+		if (subscribed != null) {
+			subscribed.drain();
+		}
 	}
 
 	@Override
@@ -184,15 +184,17 @@ final class RequestBodyStream extends InputStream {
 		if (this.released) {
 			return null;
 		}
-		if (!this.subscribed) {
-			this.subscribed = true;
+		Connection subscribed = this.connection;
+		if (subscribed == null) {
+			subscribed = new Connection();
 			this.requested = PREFETCH;
-			this.body.subscribe(this.connection);
+			this.connection = subscribed;
+			this.body.get().subscribe(subscribed);
 		}
 		for (;;) {
-			buffer = this.queue.poll();
+			buffer = subscribed.queue.poll();
 			if (buffer != null) {
-				taken(buffer);
+				taken(subscribed, buffer);
 				if (this.released) {
 					// A release on another thread drained the queue around this poll: this one is ours to free.
 					DataBufferUtils.release(buffer);
@@ -205,7 +207,7 @@ final class RequestBodyStream extends InputStream {
 				return null;
 			}
 			if (this.done) {
-				if (!this.queue.isEmpty()) {
+				if (!subscribed.queue.isEmpty()) {
 					continue;
 				}
 				Throwable failure = this.error;
@@ -214,27 +216,27 @@ final class RequestBodyStream extends InputStream {
 				}
 				throw bodyFailed(failure);
 			}
-			await(need);
+			await(subscribed, need);
 		}
 	}
 
-	private void taken(DataBuffer buffer) {
-		this.queuedBuffers.decrementAndGet();
-		this.queuedBytes.addAndGet(-buffer.readableByteCount());
+	private void taken(Connection subscribed, DataBuffer buffer) {
+		subscribed.queuedBuffers.decrementAndGet();
+		subscribed.queuedBytes.addAndGet(-buffer.readableByteCount());
 		if (++this.taken == REPLENISH) {
 			this.taken = 0;
 			this.requested += REPLENISH;
-			this.connection.request(REPLENISH);
+			subscribed.request(REPLENISH);
 		}
 	}
 
 	/** Park the worker until {@link #ready()}: published first, then checked, so that no wake-up is lost. */
-	private void await(int need) throws InterruptedIOException {
+	private void await(Connection subscribed, int need) throws InterruptedIOException {
 		Thread thread = Thread.currentThread();
 		this.wanted = need;
 		this.waiter = thread;
 		try {
-			while (!ready() && !this.done && !this.released) {
+			while (!subscribed.ready() && !this.done && !this.released) {
 				if (thread.isInterrupted()) {
 					// The interrupt stays set for the application: as a blocking channel read.
 					throw new InterruptedIOException("Interrupted while waiting for the request body");
@@ -244,24 +246,6 @@ final class RequestBodyStream extends InputStream {
 		}
 		finally {
 			this.waiter = null;
-		}
-	}
-
-	/**
-	 * Whether the waiting reader has what it waits for: the bytes it wants, or every buffer it requested (nothing
-	 * more comes before it asks for more).
-	 */
-	private boolean ready() {
-		return this.queuedBuffers.get() > 0
-				&& (this.queuedBytes.get() >= this.wanted || this.connection.delivered() == this.requested);
-	}
-
-	private void drain() {
-		DataBuffer buffer;
-		while ((buffer = this.queue.poll()) != null) {
-			this.queuedBuffers.decrementAndGet();
-			this.queuedBytes.addAndGet(-buffer.readableByteCount());
-			DataBufferUtils.release(buffer);
 		}
 	}
 
@@ -280,6 +264,14 @@ final class RequestBodyStream extends InputStream {
 	 * Its signals come one at a time.
 	 */
 	private final class Connection implements Subscriber<DataBuffer> {
+
+		private final Queue<DataBuffer> queue = new ConcurrentLinkedQueue<>();
+
+		/** Bytes in {@link #queue}. */
+		private final AtomicLong queuedBytes = new AtomicLong();
+
+		/** Buffers in {@link #queue}. */
+		private final AtomicInteger queuedBuffers = new AtomicInteger();
 
 		private volatile @Nullable Subscription upstream;
 
@@ -311,18 +303,18 @@ final class RequestBodyStream extends InputStream {
 				DataBufferUtils.release(buffer);
 				return;
 			}
-			stream.queue.offer(buffer);
-			stream.queuedBytes.addAndGet(buffer.readableByteCount());
-			stream.queuedBuffers.incrementAndGet();
+			this.queue.offer(buffer);
+			this.queuedBytes.addAndGet(buffer.readableByteCount());
+			this.queuedBuffers.incrementAndGet();
 			long count = this.delivered + 1;
 			this.delivered = count;
 			if (stream.released) {
 				// Released while queueing: the release's drain may have run before the offer.
-				stream.drain();
+				drain();
 				return;
 			}
 			Thread thread = stream.waiter;
-			if (thread != null && (stream.queuedBytes.get() >= stream.wanted || count == stream.requested)) {
+			if (thread != null && (this.queuedBytes.get() >= stream.wanted || count == stream.requested)) {
 				LockSupport.unpark(thread);
 			}
 		}
@@ -346,12 +338,26 @@ final class RequestBodyStream extends InputStream {
 				LockSupport.unpark(thread);
 			}
 			if (stream.released) {
-				stream.drain();
+				drain();
 			}
 		}
 
-		long delivered() {
-			return this.delivered;
+		/**
+		 * Whether the waiting reader has what it waits for: the bytes it wants, or every buffer it requested
+		 * (nothing more comes before it asks for more).
+		 */
+		boolean ready() {
+			return this.queuedBuffers.get() > 0 && (this.queuedBytes.get() >= RequestBodyStream.this.wanted
+					|| this.delivered == RequestBodyStream.this.requested);
+		}
+
+		void drain() {
+			DataBuffer buffer;
+			while ((buffer = this.queue.poll()) != null) {
+				this.queuedBuffers.decrementAndGet();
+				this.queuedBytes.addAndGet(-buffer.readableByteCount());
+				DataBufferUtils.release(buffer);
+			}
 		}
 
 		void request(long n) {

@@ -83,14 +83,37 @@ final class StaticResourceIndex {
 	 * @return the answer, or {@code null} when only a lookup can tell (see the class description)
 	 */
 	@Nullable Boolean isStaticResource(PathContainer lookupPath) {
+		String value = null;
 		for (Mapping mapping : this.mappings) {
-			if (!mapping.pattern.matches(lookupPath)) {
+			if (mapping.paths != null && mapping.paths.isEmpty()) {
+				// Nothing to serve under this pattern (an application without static files): no match to compute.
 				continue;
+			}
+			String within;
+			if (mapping.prefix != null) {
+				// "/prefix/**": the path within is what follows the prefix (Spring's extraction builds it from the
+				// path's elements, a stream per request); a doubled or trailing separator, which Spring's extraction
+				// drops, takes Spring's way.
+				value = (value != null) ? value : lookupPath.value();
+				if (!value.startsWith(mapping.prefix) || value.indexOf("//") >= 0 || value.endsWith("/")) {
+					if (!mapping.pattern.matches(lookupPath)) {
+						continue;
+					}
+					within = mapping.pattern.extractPathWithinPattern(lookupPath).value();
+				}
+				else {
+					within = value.substring(mapping.prefix.length());
+				}
+			}
+			else {
+				if (!mapping.pattern.matches(lookupPath)) {
+					continue;
+				}
+				within = mapping.pattern.extractPathWithinPattern(lookupPath).value();
 			}
 			if (mapping.paths == null) {
 				return null;
 			}
-			String within = mapping.pattern.extractPathWithinPattern(lookupPath).value();
 			if (mapping.paths.contains(within)
 					|| (within.indexOf('%') >= 0 && mapping.paths.contains(decode(within)))) {
 				return true;
@@ -150,7 +173,27 @@ final class StaticResourceIndex {
 	/**
 	 * One resource handler mapping: its pattern and the paths within it that exist, or {@code null} if unknown.
 	 */
-	private record Mapping(PathPattern pattern, @Nullable Set<String> paths) {
+	private record Mapping(PathPattern pattern, @Nullable Set<String> paths, @Nullable String prefix) {
+
+		Mapping(PathPattern pattern, @Nullable Set<String> paths) {
+			this(pattern, paths, literalPrefix(pattern.getPatternString()));
+		}
+
+		/** {@code /a/b/} of a pattern {@code /a/b/**} without other wildcards, or {@code null}. */
+		private static @Nullable String literalPrefix(String pattern) {
+			if (!pattern.endsWith("/**")) {
+				return null;
+			}
+			String prefix = pattern.substring(0, pattern.length() - 2);
+			for (int i = 0; i < prefix.length(); i++) {
+				char c = prefix.charAt(i);
+				if (c == '*' || c == '?' || c == '{' || c == '}' || c == '%' || c == ';') {
+					return null;
+				}
+			}
+			return prefix;
+		}
+
 	}
 
 }

@@ -126,7 +126,7 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		// Every rule on the request line and the header section is checked here, on the event loop, before a worker
 		// is asked for; the body stream is only subscribed to when the application reads it.
 		long maxBodySize = this.settings.maxBodySize();
-		RequestBodyStream input = new RequestBodyStream(limit(httpRequest.getBody(), maxBodySize));
+		RequestBodyStream input = new RequestBodyStream(() -> limit(httpRequest.getBody(), maxBodySize));
 		WsgiErrorsWriter errors = new WsgiErrorsWriter();
 		Map<String, Object> environ;
 		try {

@@ -43,7 +43,7 @@ class RequestBodyStreamTests {
 
 	private final Connection connection = new Connection();
 
-	private final RequestBodyStream stream = new RequestBodyStream(this.connection);
+	private final RequestBodyStream stream = new RequestBodyStream(() -> this.connection);
 
 	private final List<ByteBuf> sent = new ArrayList<>();
 
@@ -213,7 +213,7 @@ class RequestBodyStreamTests {
 		// at a random moment. Any double release throws IllegalReferenceCountException; any leak keeps a count.
 		for (int round = 0; round < 300; round++) {
 			Connection connection = new Connection();
-			RequestBodyStream stream = new RequestBodyStream(connection);
+			RequestBodyStream stream = new RequestBodyStream(() -> connection);
 			List<ByteBuf> buffers = new CopyOnWriteArrayList<>();
 			AtomicBoolean stop = new AtomicBoolean();
 			AtomicReference<Throwable> failure = new AtomicReference<>();

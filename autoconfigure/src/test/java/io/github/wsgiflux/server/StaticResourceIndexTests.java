@@ -16,6 +16,14 @@ import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.resource.ResourceWebHandler;
 import org.springframework.web.reactive.resource.VersionResourceResolver;
 
+import org.springframework.web.util.pattern.PathPattern;
+
+import org.springframework.web.util.pattern.PathPatternParser;
+
+import org.springframework.web.util.UriUtils;
+
+import java.nio.charset.StandardCharsets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -47,6 +55,25 @@ class StaticResourceIndexTests {
 		StaticResourceIndex index = index(Map.of("/assets/**", handler(new ClassPathResource("static/"))));
 		assertThat(index.isStaticResource(path("/assets/hello.txt"))).isTrue();
 		assertThat(index.isStaticResource(path("/hello.txt"))).isFalse();
+		assertThat(index.isStaticResource(path("/assetsX/hello.txt"))).isFalse();
+		assertThat(index.isStaticResource(path("/assets"))).isFalse();
+	}
+
+	@Test
+	void theLiteralPrefixShortcutAgreesWithSpringsPatternExtraction() {
+		// "/assets/**" is answered by cutting the prefix instead of Spring's extraction: same answers, doubled
+		// separators and encoded names included (the location holds one file, hello.txt).
+		StaticResourceIndex index = index(Map.of("/assets/**", handler(new ClassPathResource("static/"))));
+		PathPattern pattern = PathPatternParser.defaultInstance.parse("/assets/**");
+		for (String candidate : new String[] { "/assets/hello.txt", "/assets//hello.txt", "/assets/css/site.css",
+				"/assets/./hello.txt", "/assets/missing.txt", "/assets/", "/assets", "/assetsX/hello.txt",
+				"/assets/%68ello.txt", "/Assets/hello.txt", "/other/assets/hello.txt", "/assets/hello.txt/" }) {
+			PathContainer path = path(candidate);
+			String within = pattern.matches(path) ? pattern.extractPathWithinPattern(path).value() : null;
+			boolean expected = within != null && (within.equals("hello.txt")
+					|| UriUtils.decode(within, StandardCharsets.UTF_8).equals("hello.txt"));
+			assertThat(index.isStaticResource(path)).as(candidate).isEqualTo(expected);
+		}
 	}
 
 	@Test
