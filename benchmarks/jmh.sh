@@ -13,7 +13,7 @@ RESULTS=benchmarks/RESULTS.md
 touch "$RESULTS"
 sed -i '/^## 7\. Hot path (JMH)/,$d' "$RESULTS"
 score() { # benchmark name, metric suffix ("" for time) -> score
-	awk -v b="HotPathBenchmark.$1$2" '$1 == b {print $4}' "$OUT"
+	awk -v b="HotPathBenchmark.$1${2:-}" '$1 == b {print $4}' "$OUT"
 }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", a - b }'; }
 {
