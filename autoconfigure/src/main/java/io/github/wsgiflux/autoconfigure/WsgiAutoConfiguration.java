@@ -7,7 +7,7 @@ import java.util.Map;
 
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.github.wsgiflux.server.HandlerMappingChain;
-import io.github.wsgiflux.server.Http10KeepAliveHandler;
+import io.github.wsgiflux.server.PersistentConnectionHandler;
 import io.github.wsgiflux.server.RequestTargetEncoder;
 import io.github.wsgiflux.server.TransferEncodingGuard;
 import io.github.wsgiflux.server.WsgiAccessLog;
@@ -220,7 +220,7 @@ public final class WsgiAutoConfiguration {
 				}
 				RequestTargetEncoder.install(channel);
 				TransferEncodingGuard.install(channel);
-				Http10KeepAliveHandler.install(channel);
+				PersistentConnectionHandler.install(channel);
 			});
 		}
 
