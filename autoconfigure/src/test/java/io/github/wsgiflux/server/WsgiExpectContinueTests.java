@@ -1,8 +1,6 @@
 package io.github.wsgiflux.server;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -12,6 +10,7 @@ import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.WsgiApplication;
 import io.github.wsgiflux.test.NettyLeaks;
+import io.github.wsgiflux.test.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +49,7 @@ class WsgiExpectContinueTests {
 			socket.setSoTimeout(5000);
 			send(socket, "POST " + path + " HTTP/1.1\r\nHost: h\r\nContent-Length: 5000000\r\n"
 					+ "Expect: 100-continue\r\n\r\n");
-			String head = readResponse(socket.getInputStream());
+			String head = RawHttp.readResponse(socket.getInputStream());
 			assertThat(head).startsWith("HTTP/1.1 200 ");
 			assertThat(head.toLowerCase(Locale.ROOT)).contains("connection: close");
 			// The body was never sent, and no request follows on this connection: the server closes it.
@@ -63,15 +62,15 @@ class WsgiExpectContinueTests {
 		try (Socket socket = new Socket("localhost", this.port)) {
 			socket.setSoTimeout(5000);
 			send(socket, "POST /read HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
-			String interim = readHead(socket.getInputStream());
+			String interim = RawHttp.readHead(socket.getInputStream());
 			assertThat(interim).startsWith("HTTP/1.1 100 ");
 			send(socket, "hello");
-			String head = readResponse(socket.getInputStream());
+			String head = RawHttp.readResponse(socket.getInputStream());
 			assertThat(head).startsWith("HTTP/1.1 200 ");
 			assertThat(head.toLowerCase(Locale.ROOT)).doesNotContain("connection: close");
 			// The same connection serves the next request.
 			send(socket, "GET /ignore HTTP/1.1\r\nHost: h\r\n\r\n");
-			assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200 ");
+			assertThat(RawHttp.readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200 ");
 		}
 	}
 
@@ -81,38 +80,16 @@ class WsgiExpectContinueTests {
 		try (Socket socket = new Socket("localhost", this.port)) {
 			socket.setSoTimeout(5000);
 			send(socket, "POST /ignore HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello");
-			String head = readResponse(socket.getInputStream());
+			String head = RawHttp.readResponse(socket.getInputStream());
 			assertThat(head.toLowerCase(Locale.ROOT)).doesNotContain("connection: close");
 			send(socket, "GET /ignore HTTP/1.1\r\nHost: h\r\n\r\n");
-			assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200 ");
+			assertThat(RawHttp.readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200 ");
 		}
 	}
 
 	private static void send(Socket socket, String text) throws IOException {
 		socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
 		socket.getOutputStream().flush();
-	}
-
-	private static String readHead(InputStream in) throws IOException {
-		ByteArrayOutputStream head = new ByteArrayOutputStream();
-		while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-			int b = in.read();
-			assertThat(b).as("connection closed in the head: " + head).isNotNegative();
-			head.write(b);
-		}
-		return head.toString(StandardCharsets.ISO_8859_1);
-	}
-
-	/** Read one response with a Content-Length; return its head. */
-	private static String readResponse(InputStream in) throws IOException {
-		String head = readHead(in);
-		String lower = head.toLowerCase(Locale.ROOT);
-		int index = lower.indexOf("content-length:");
-		assertThat(index).as("a length the client can tell: " + head).isNotNegative();
-		int end = lower.indexOf("\r\n", index);
-		int length = Integer.parseInt(lower.substring(index + 15, end).trim());
-		assertThat(in.readNBytes(length)).hasSize(length);
-		return head;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,14 +1,13 @@
 package io.github.wsgiflux.server;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import io.github.wsgiflux.test.EnvironJsonApp;
 import io.github.wsgiflux.test.NettyLeaks;
+import io.github.wsgiflux.test.RawHttp;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,30 +45,12 @@ class WsgiHttp10KeepAliveTests {
 				socket.getOutputStream()
 					.write(("GET " + path + " HTTP/1.0\r\nHost: h\r\nConnection: keep-alive\r\n\r\n")
 						.getBytes(StandardCharsets.ISO_8859_1));
-				String head = readResponse(socket.getInputStream());
+				String head = RawHttp.readResponse(socket.getInputStream());
 				assertThat(head).as("response " + i).startsWith("HTTP/1.");
 				assertThat(head).contains(" 200 ");
 				assertThat(head.toLowerCase(Locale.ROOT)).contains("connection: keep-alive");
 			}
 		}
-	}
-
-	/** Read one response with a Content-Length; return its head. */
-	private static String readResponse(InputStream in) throws IOException {
-		ByteArrayOutputStream head = new ByteArrayOutputStream();
-		while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-			int b = in.read();
-			assertThat(b).as("connection closed in the head: " + head).isNotNegative();
-			head.write(b);
-		}
-		String text = head.toString(StandardCharsets.ISO_8859_1);
-		String lower = text.toLowerCase(Locale.ROOT);
-		int index = lower.indexOf("content-length:");
-		assertThat(index).as("a length the client can tell: " + text).isNotNegative();
-		int end = lower.indexOf("\r\n", index);
-		long length = Long.parseLong(lower.substring(index + 15, end).trim());
-		assertThat(in.readNBytes((int) length)).hasSize((int) length);
-		return text;
 	}
 
 	@Configuration(proxyBeanMethods = false)

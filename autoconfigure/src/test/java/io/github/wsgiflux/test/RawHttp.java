@@ -49,6 +49,43 @@ public final class RawHttp {
 		}
 	}
 
+	/**
+	 * Read a response head (through the empty line) from a connection that stays open.
+	 * @param in the connection's input
+	 * @return the head
+	 */
+	public static String readHead(InputStream in) throws IOException {
+		ByteArrayOutputStream head = new ByteArrayOutputStream();
+		while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+			int b = in.read();
+			if (b < 0) {
+				throw new IOException("Connection closed in the head: " + head.toString(StandardCharsets.ISO_8859_1));
+			}
+			head.write(b);
+		}
+		return head.toString(StandardCharsets.ISO_8859_1);
+	}
+
+	/**
+	 * Read one response that has a {@code Content-Length} from a connection that stays open, body included.
+	 * @param in the connection's input
+	 * @return the head
+	 */
+	public static String readResponse(InputStream in) throws IOException {
+		String head = readHead(in);
+		String lower = head.toLowerCase(java.util.Locale.ROOT);
+		int index = lower.indexOf("content-length:");
+		if (index < 0) {
+			throw new IOException("No length the client can tell: " + head);
+		}
+		int end = lower.indexOf("\r\n", index);
+		int length = Integer.parseInt(lower.substring(index + 15, end).trim());
+		if (in.readNBytes(length).length != length) {
+			throw new IOException("Connection closed in the body of: " + head);
+		}
+		return head;
+	}
+
 	private static boolean complete(String text, int headerEnd) {
 		String head = text.substring(0, headerEnd).toLowerCase(java.util.Locale.ROOT);
 		int index = head.indexOf("\r\ncontent-length:");
