@@ -192,9 +192,9 @@ final class RequestBodyStream extends InputStream {
 			this.body.get().subscribe(subscribed);
 		}
 		for (;;) {
-			buffer = subscribed.queue.poll();
+			buffer = subscribed.poll();
 			if (buffer != null) {
-				taken(subscribed, buffer);
+				taken(subscribed);
 				if (this.released) {
 					// A release on another thread drained the queue around this poll: this one is ours to free.
 					DataBufferUtils.release(buffer);
@@ -220,9 +220,7 @@ final class RequestBodyStream extends InputStream {
 		}
 	}
 
-	private void taken(Connection subscribed, DataBuffer buffer) {
-		subscribed.queuedBuffers.decrementAndGet();
-		subscribed.queuedBytes.addAndGet(-buffer.readableByteCount());
+	private void taken(Connection subscribed) {
 		if (++this.taken == REPLENISH) {
 			this.taken = 0;
 			this.requested += REPLENISH;
@@ -230,7 +228,9 @@ final class RequestBodyStream extends InputStream {
 		}
 	}
 
-	/** Park the worker until {@link #ready()}: published first, then checked, so that no wake-up is lost. */
+	/**
+	 * Park the worker until {@link Connection#ready()}: published first, then checked, so that no wake-up is lost.
+	 */
 	private void await(Connection subscribed, int need) throws InterruptedIOException {
 		Thread thread = Thread.currentThread();
 		this.wanted = need;
@@ -306,15 +306,14 @@ final class RequestBodyStream extends InputStream {
 			this.queue.offer(buffer);
 			this.queuedBytes.addAndGet(buffer.readableByteCount());
 			this.queuedBuffers.incrementAndGet();
-			long count = this.delivered + 1;
-			this.delivered = count;
+			this.delivered++;
 			if (stream.released) {
 				// Released while queueing: the release's drain may have run before the offer.
 				drain();
 				return;
 			}
 			Thread thread = stream.waiter;
-			if (thread != null && (this.queuedBytes.get() >= stream.wanted || count == stream.requested)) {
+			if (thread != null && ready()) {
 				LockSupport.unpark(thread);
 			}
 		}
@@ -351,11 +350,19 @@ final class RequestBodyStream extends InputStream {
 					|| this.delivered == RequestBodyStream.this.requested);
 		}
 
-		void drain() {
-			DataBuffer buffer;
-			while ((buffer = this.queue.poll()) != null) {
+		/** Take the next queued buffer, or {@code null}; the taker releases it. */
+		@Nullable DataBuffer poll() {
+			DataBuffer buffer = this.queue.poll();
+			if (buffer != null) {
 				this.queuedBuffers.decrementAndGet();
 				this.queuedBytes.addAndGet(-buffer.readableByteCount());
+			}
+			return buffer;
+		}
+
+		void drain() {
+			DataBuffer buffer;
+			while ((buffer = poll()) != null) {
 				DataBufferUtils.release(buffer);
 			}
 		}
