@@ -38,7 +38,7 @@ public final class PersistentConnectionHandler extends ChannelOutboundHandlerAda
 
 	private static final String NAME = "wsgifluxPersistentConnection";
 
-	/** The request of the connection that was sent {@code 100 Continue}. */
+	/** The request of the connection that was sent {@code 100 Continue}, until its final response. */
 	private static final AttributeKey<Object> CONTINUED = AttributeKey.valueOf(PersistentConnectionHandler.class,
 			"continued");
 
@@ -75,7 +75,7 @@ public final class PersistentConnectionHandler extends ChannelOutboundHandlerAda
 
 	private static void persistence(ChannelHandlerContext ctx, HttpResponse response, HttpServerRequest request) {
 		HttpHeaders headers = response.headers();
-		if (expectsContinue(request) && ctx.channel().attr(CONTINUED).get() != request) {
+		if (expectsContinue(request) && ctx.channel().attr(CONTINUED).getAndSet(null) != request) {
 			headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
 			return;
 		}
