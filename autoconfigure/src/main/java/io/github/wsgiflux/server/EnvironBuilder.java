@@ -18,7 +18,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
@@ -33,6 +32,8 @@ public final class EnvironBuilder {
 	private static final String HTTP2_EXTENSION_PREFIX = "x-http2-";
 
 	private static final String COOKIE_KEY = "HTTP_COOKIE";
+
+	private static final String HOST_KEY = "HTTP_HOST";
 
 	private static final Log logger = LogFactory.getLog(EnvironBuilder.class);
 
@@ -91,7 +92,7 @@ public final class EnvironBuilder {
 		environ.put(Environ.QUERY_STRING, target.rawQuery());
 		String protocol = target.protocol();
 		environ.put(Environ.SERVER_PROTOCOL, protocol);
-		String host = putHeaders(environ, request.getHeaders(), !protocol.startsWith("HTTP/1."));
+		String host = putHeaders(environ, request, target.nativeRequest(), !protocol.startsWith("HTTP/1."));
 		String scheme = "https".equalsIgnoreCase(request.getURI().getScheme()) ? "https" : "http";
 		putServer(environ, request, target, protocol, host, scheme);
 		putRemote(environ, request.getRemoteAddress());
@@ -131,11 +132,17 @@ public final class EnvironBuilder {
 	 * fields that came more than once.
 	 * @return the {@code Host} field value, or {@code null}
 	 */
-	private @Nullable String putHeaders(Map<String, Object> environ, HttpHeaders headers, boolean http2)
-			throws InvalidRequestException {
-		// forEach, not headerSet(): Spring's read-only headers copy every entry for the latter.
+	private @Nullable String putHeaders(Map<String, Object> environ, ServerHttpRequest request,
+			@Nullable Object nativeRequest, boolean http2) throws InvalidRequestException {
 		HeaderScan scan = new HeaderScan(environ, http2);
-		headers.forEach(scan);
+		if (!HttpProtocols.forEachReceivedHeader(request, nativeRequest, scan)) {
+			// forEach, not headerSet(): Spring's read-only headers copy every entry for the latter.
+			request.getHeaders().forEach((name, values) -> {
+				for (String value : values) {
+					scan.accept(name, value);
+				}
+			});
+		}
 		String duplicate = scan.duplicate;
 		if (duplicate != null) {
 			// RFC 9112 3.2 (Host: MUST 400); RFC 9110 5.3: a field that is not a list must not be repeated, and
@@ -151,9 +158,8 @@ public final class EnvironBuilder {
 		return scan.host;
 	}
 
-	private static boolean isSingleton(String name) {
-		return name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Content-Type")
-				|| name.equalsIgnoreCase("Content-Length");
+	private static boolean isSingleton(String key) {
+		return key.equals(HOST_KEY) || key.equals(Environ.CONTENT_TYPE) || key.equals(Environ.CONTENT_LENGTH);
 	}
 
 	/**
@@ -189,7 +195,7 @@ public final class EnvironBuilder {
 			return;
 		}
 		if (authority != null) {
-			environ.put("HTTP_HOST", authority);
+			environ.put(HOST_KEY, authority);
 		}
 		environ.put(Environ.SERVER_NAME, server.host());
 		environ.put(Environ.SERVER_PORT,
@@ -236,25 +242,23 @@ public final class EnvironBuilder {
 		environ.put(Environ.REMOTE_PORT, Integer.toString(remote.getPort()));
 	}
 
-	private static void putHeader(Map<String, Object> environ, String name, List<String> values) {
+	/**
+	 * The environ key of a header name, or {@code null} for a name the environ does not carry.
+	 */
+	private static @Nullable String keyOf(String name) {
 		String key = COMMON_HEADER_KEYS.get(name);
-		if (key == null) {
-			if (name.equalsIgnoreCase(RequestTargetEncoder.ORIGINAL_TARGET_HEADER)) {
-				// The gateway's own carrier of the request-target: QUERY_STRING and PATH_INFO already hold it.
-				return;
-			}
-			key = headerKey(name);
-			if (key == null) {
-				if (logger.isDebugEnabled()) {
-					logger.debug("Dropped request header '" + name + "': a name with '_' could impersonate one with '-'");
-				}
-				return;
-			}
+		if (key != null) {
+			return key;
 		}
-		// Put, not append: a map of headers gives every value of a name at once (case-insensitively). Cookie is no
-		// list field: its lines are joined as HTTP/2 joins cookie crumbs (RFC 9113 8.2.3), which cookie parsers read.
-		environ.put(key, (values.size() == 1) ? values.get(0)
-				: String.join(COOKIE_KEY.equals(key) ? "; " : ",", values));
+		if (name.equalsIgnoreCase(RequestTargetEncoder.ORIGINAL_TARGET_HEADER)) {
+			// The gateway's own carrier of the request-target: QUERY_STRING and PATH_INFO already hold it.
+			return null;
+		}
+		key = headerKey(name);
+		if (key == null && logger.isDebugEnabled()) {
+			logger.debug("Dropped request header '" + name + "': a name with '_' could impersonate one with '-'");
+		}
+		return key;
 	}
 
 	/**
@@ -335,7 +339,7 @@ public final class EnvironBuilder {
 	 * Puts the {@code HTTP_*} keys while counting the lines and noting the {@code Host} value and a repeated
 	 * singleton field.
 	 */
-	private static final class HeaderScan implements BiConsumer<String, List<String>> {
+	private static final class HeaderScan implements BiConsumer<String, String> {
 
 		private final Map<String, Object> environ;
 
@@ -352,21 +356,33 @@ public final class EnvironBuilder {
 			this.http2 = http2;
 		}
 
+		/** One header line: its name as received and its value. */
 		@Override
-		public void accept(String name, List<String> values) {
+		public void accept(String name, String value) {
 			if (this.http2 && name.regionMatches(true, 0, HTTP2_EXTENSION_PREFIX, 0, HTTP2_EXTENSION_PREFIX.length())) {
 				// Netty's HTTP/2-to-HTTP/1 conversion adds x-http2-scheme, x-http2-stream-id...: not the client's
 				// headers (PEP 3333: HTTP_ variables are the client's request headers).
 				return;
 			}
-			this.lines += values.size();
-			if (values.size() > 1 && isSingleton(name)) {
+			this.lines++;
+			String key = keyOf(name);
+			if (key == null) {
+				return;
+			}
+			Object previous = this.environ.put(key, value);
+			if (previous == null) {
+				if (key.equals(HOST_KEY)) {
+					this.host = value;
+				}
+				return;
+			}
+			if (isSingleton(key)) {
 				this.duplicate = name;
 			}
-			if (name.equalsIgnoreCase("Host")) {
-				this.host = values.get(0);
-			}
-			putHeader(this.environ, name, values);
+			// Lines of one name (in any case) are joined in order, as RFC 9110 5.3 allows for a list field. Cookie is
+			// no list field: its lines are joined as HTTP/2 joins cookie crumbs (RFC 9113 8.2.3), which cookie
+			// parsers read.
+			this.environ.put(key, previous + (COOKIE_KEY.equals(key) ? "; " : ",") + value);
 		}
 
 	}

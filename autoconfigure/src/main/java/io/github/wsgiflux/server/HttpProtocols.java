@@ -1,6 +1,9 @@
 package io.github.wsgiflux.server;
 
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +34,11 @@ final class HttpProtocols {
 
 	private HttpProtocols() {
 	}
+
+	/** Spring's request over Reactor Netty, as the server hands it to the handler before any filter changes it. */
+	private static final @Nullable Class<?> REACTOR_SERVER_REQUEST = REACTOR_NETTY_PRESENT ? ClassUtils.resolveClassName(
+			"org.springframework.http.server.reactive.ReactorServerHttpRequest", HttpProtocols.class.getClassLoader())
+			: null;
 
 	/** The last request class found to have no native request (a mock); racy on purpose, a cache only. */
 	private static @Nullable Class<?> withoutNativeRequest;
@@ -110,6 +118,25 @@ final class HttpProtocols {
 		return (nativeRequest != null) ? ReactorNetty.hostAndPort(nativeRequest) : null;
 	}
 
+	/**
+	 * Call the action once per header line of the request as Reactor Netty received it, without the copies Spring's
+	 * header adapter makes per name (a set of the names, a list of the values of each): only for Reactor Netty's own
+	 * request, not one a filter mutated or decorated (its headers may differ, as Spring's
+	 * {@code ForwardedHeaderTransformer} removes the forwarded ones).
+	 * @param request the request the handler got
+	 * @param nativeRequest its Reactor Netty request, or {@code null}
+	 * @param action receives each name as received and its value
+	 * @return whether the lines were given; {@code false} when the caller must read {@code request.getHeaders()}
+	 */
+	static boolean forEachReceivedHeader(ServerHttpRequest request, @Nullable Object nativeRequest,
+			BiConsumer<String, String> action) {
+		if (nativeRequest == null || request.getClass() != REACTOR_SERVER_REQUEST) {
+			return false;
+		}
+		ReactorNetty.forEachHeader(nativeRequest, action);
+		return true;
+	}
+
 	private static final class ReactorNetty {
 
 		static boolean isReactorNetty(Object nativeRequest) {
@@ -132,6 +159,16 @@ final class HttpProtocols {
 				}
 			}
 			return request.uri();
+		}
+
+		static void forEachHeader(Object nativeRequest, BiConsumer<String, String> action) {
+			Iterator<Map.Entry<CharSequence, CharSequence>> lines = ((HttpServerRequest) nativeRequest).requestHeaders()
+				.iteratorCharSequence();
+			while (lines.hasNext()) {
+				Map.Entry<CharSequence, CharSequence> line = lines.next();
+				// Strings already over HTTP/1.x; HPACK's AsciiStrings (HTTP/2) keep the String they make.
+				action.accept(line.getKey().toString(), line.getValue().toString());
+			}
 		}
 
 		static boolean hasForwardedHost(Object nativeRequest) {

@@ -15,6 +15,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.server.WebFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,6 +124,57 @@ class WsgiForwardedEnvironTests {
 				.containsEntry("wsgi.url_scheme", "http")
 				.containsEntry("REMOTE_ADDR", "127.0.0.1")
 				.containsEntry("HTTP_X_FORWARDED_HOST", "public.example");
+		}
+
+	}
+
+	/**
+	 * The environ is built from the headers the handler gets: a filter's changes count (the gateway reads the lines as
+	 * Reactor Netty received them only when no filter replaced the request).
+	 */
+	@Nested
+	@SpringBootTest(classes = { Config.class, HeaderFilterConfig.class },
+			webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+	@ExtendWith(NettyLeaks.class)
+	class FilterChangesHeaders {
+
+		@LocalServerPort
+		int port;
+
+		@Test
+		void aHeaderAddedOrRemovedByAWebFilterIsWhatTheApplicationSees() {
+			Map<String, String> environ = environ(this.port,
+					"GET / HTTP/1.1\r\nHost: a\r\nX-Secret: s\r\nX-Kept: k\r\nConnection: close\r\n\r\n");
+			assertThat(environ).containsEntry("HTTP_X_TENANT", "acme")
+				.containsEntry("HTTP_X_KEPT", "k")
+				.doesNotContainKey("HTTP_X_SECRET");
+		}
+
+		@Test
+		void withoutTheFilterTheHeadersAsReceived() {
+			Map<String, String> environ = environ(this.port, "GET / HTTP/1.1\r\nHost: a\r\nX-Secret: s\r\n"
+					+ "X-Unfiltered: yes\r\nConnection: close\r\n\r\n");
+			assertThat(environ).containsEntry("HTTP_X_SECRET", "s").doesNotContainKey("HTTP_X_TENANT");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class HeaderFilterConfig {
+
+		@Bean
+		WebFilter tenantFilter() {
+			return (exchange, chain) -> {
+				if (exchange.getRequest().getHeaders().containsHeader("X-Unfiltered")) {
+					return chain.filter(exchange);
+				}
+				return chain.filter(exchange.mutate()
+					.request((request) -> request.headers((headers) -> {
+						headers.add("X-Tenant", "acme");
+						headers.remove("X-Secret");
+					}))
+					.build());
+			};
 		}
 
 	}

@@ -147,6 +147,11 @@ class WsgiRequestEnvironMatrixTests {
 				ok("9110 5.5 an empty field value", "GET / HTTP/1.1\r\n" + H + "X-Empty:\r\n", env("HTTP_X_EMPTY", "")),
 				ok("9110 5.3 a repeated list field is joined with commas", "GET / HTTP/1.1\r\n" + H
 						+ "X-List: a\r\nX-List: b\r\n", env("HTTP_X_LIST", "a,b")),
+				ok("9110 5.3 lines of one name in another case, with another field between, are joined in order",
+						"GET / HTTP/1.1\r\n" + H + "X-List: a\r\nX-Other: o\r\nx-list: b\r\nX-LIST: c\r\n",
+						env("HTTP_X_LIST", "a,b,c", "HTTP_X_OTHER", "o")),
+				ok("RFC 6265 5.4 / RFC 9113 8.2.3: Cookie lines are joined with '; ', not commas", "GET / HTTP/1.1\r\n"
+						+ H + "Cookie: a=1\r\ncookie: b=2\r\n", env("HTTP_COOKIE", "a=1; b=2")),
 				ok("9110 5.1 field names are case-insensitive", "GET / HTTP/1.1\r\n" + H + "x-MiXeD: v\r\n",
 						env("HTTP_X_MIXED", "v")),
 				ok("PEP 3333 / CGI: a name with '_' is dropped so that it cannot impersonate one with '-'",
