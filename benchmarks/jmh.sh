@@ -23,8 +23,9 @@ echo "Command: \`benchmarks/jmh.sh\` ($("$JAVA" -version 2>&1 | head -1)), two f
 echo "allocated per operation (\`gc.alloc.rate.norm\`, exact where the time is noisy): \`environ\` builds the environ of a"
 echo "browser request with 7 headers; \`bridge\` is the whole request without the network (environ, the application"
 echo "call on an immediate scheduler, publishing and writing a one-chunk response to a mock exchange, metrics on);"
-echo "\`baseline\` is the exchange alone; \`nativeBridge\` answers the same request with a native handler function and"
-echo "the same response, written the same way."
+echo "\`baseline\` is the exchange alone; \`baselineWrite\` is the exchange writing the same response itself (status, two"
+echo "headers, one buffer, blocking twice as the bridge's harness does): what the request costs with no handler at all;"
+echo "\`nativeBridge\` answers the same request with a native handler function and the same response, written the same way."
 echo
 echo '```'
 sed -n '/^Benchmark  /,$p' "$OUT"
@@ -32,10 +33,13 @@ echo '```'
 echo
 echo "| | ns/op | B/op |"
 echo "|---|---|---|"
-echo "| gateway's share, \`bridge - baseline\` | $(minus "$(score bridge)" "$(score baseline)") | $(minus "$(score bridge ':gc.alloc.rate.norm')" "$(score baseline ':gc.alloc.rate.norm')") |"
+echo "| gateway's own share, \`bridge - baselineWrite\` | $(minus "$(score bridge)" "$(score baselineWrite)") | $(minus "$(score bridge ':gc.alloc.rate.norm')" "$(score baselineWrite ':gc.alloc.rate.norm')") |"
+echo "| gateway and response writing, \`bridge - baseline\` | $(minus "$(score bridge)" "$(score baseline)") | $(minus "$(score bridge ':gc.alloc.rate.norm')" "$(score baseline ':gc.alloc.rate.norm')") |"
 echo "| more than a native handler, \`bridge - nativeBridge\` | $(minus "$(score bridge)" "$(score nativeBridge)") | $(minus "$(score bridge ':gc.alloc.rate.norm')" "$(score nativeBridge ':gc.alloc.rate.norm')") |"
 echo "| \`environ\` | $(minus "$(score environ)" 0) | $(minus "$(score environ ':gc.alloc.rate.norm')" 0) |"
 echo
 echo "Budget: \`environ\` <= 1.5 µs and <= 3 KB per request; issue 16 asks the gateway's share with metrics on to reach"
-echo "<= 1.5 µs and <= 3 KB (it was 2.8 µs and 7.1 KB when filed; see the closing note for where it stands)."
+echo "<= 1.5 µs and <= 3 KB (\`bridge - baseline\` was 2.8 µs and 7.1 KB when filed). \`bridge - baseline\` also counts"
+echo "Spring writing the response to the mock exchange (about 3 KB: the mock response caches what it is written, a"
+echo "native handler pays it too), so the gateway's own share is measured against \`baselineWrite\`."
 } >>"$RESULTS"

@@ -41,8 +41,8 @@ public final class EnvironBuilder {
 
 	private static final Map<String, String> COMMON_HEADER_KEYS = commonHeaderKeys();
 
-	/** Room for the CGI and wsgi.* keys plus a typical browser's headers, so that the map never rehashes. */
-	private static final int INITIAL_CAPACITY = 64;
+	/** The CGI and wsgi.* keys plus a browser's headers: the map does not grow for a typical request. */
+	private static final int EXPECTED_ENTRIES = 40;
 
 	private final WsgiMount mount;
 
@@ -86,7 +86,7 @@ public final class EnvironBuilder {
 	Map<String, Object> build(ServerHttpRequest request, RequestTarget target, WsgiInput input, Writer errors)
 			throws InvalidRequestException {
 		target.check();
-		Map<String, Object> environ = new HashMap<>(INITIAL_CAPACITY);
+		Map<String, Object> environ = new EnvironMap(EXPECTED_ENTRIES);
 		environ.put(Environ.REQUEST_METHOD, request.getMethod().name());
 		putPath(environ, request, target);
 		environ.put(Environ.QUERY_STRING, target.rawQuery());
