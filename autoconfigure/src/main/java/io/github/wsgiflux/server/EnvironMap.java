@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * addressing, linear probing), so that a request's 25 or so entries cost one array instead of {@link java.util.HashMap}'s
  * table plus one node each (about half the bytes per request). Keys are never {@code null}; values may be. Removal
  * leaves a marker that the next rehash drops, so an iterator stays valid across its own {@code remove()}. Not
- * thread-safe, like {@code HashMap}: an environ belongs to one request.
+ * thread-safe, like {@code HashMap}: an environ belongs to one request. Its length is that of a complete
+ * {@code Map} with a modifiable entry view, which applications and the Python bridge use.
  */
 final class EnvironMap extends AbstractMap<String, Object> {
 

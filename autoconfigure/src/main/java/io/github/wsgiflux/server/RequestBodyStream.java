@@ -36,6 +36,9 @@ import org.springframework.core.io.buffer.DataBufferUtils;
  * Threads: the connection's signals arrive one at a time (the event loop); reads come from one thread (the worker);
  * {@link #release()} from any thread (a timeout, the client going away). Each buffer is taken from the queue by
  * exactly one thread, which releases it.
+ * <p>
+ * Longer than this package's other classes on purpose: one concurrent protocol (demand, wake-ups, release) whose
+ * invariants must be read together.
  */
 final class RequestBodyStream extends InputStream {
 

@@ -33,6 +33,8 @@ import org.springframework.core.io.buffer.DataBufferFactory;
  * <p>
  * Chunks are wrapped, not copied, in slices of at most {@code bufferSize} bytes; the amount in flight is bounded by
  * the subscriber's demand (Reactor Netty requests at most 128 buffers and stops while the channel is not writable).
+ * <p>
+ * Longer than this package's other classes on purpose: one Reactive Streams state machine, read as a whole.
  */
 final class ResponseBodyPublisher implements Publisher<DataBuffer>, Subscription {
 

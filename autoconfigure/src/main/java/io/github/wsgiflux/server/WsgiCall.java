@@ -1,10 +1,6 @@
 package io.github.wsgiflux.server;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,46 +11,40 @@ import java.util.concurrent.locks.LockSupport;
 import io.github.wsgiflux.server.ResponseBodyPublisher.ClientAbortException;
 import io.github.wsgiflux.server.WsgiRequestRecord.Outcome;
 import io.github.wsgiflux.server.WsgiServerResponse.WriteListener;
-import io.github.wsgiflux.spi.BodyWriter;
-import io.github.wsgiflux.spi.Header;
-import io.github.wsgiflux.spi.StartResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.Exceptions;
-import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * One WSGI request on its worker thread: calls the application, iterates its body and closes it, all on that one
- * thread, so that thread-bound state of legacy code holds for the whole request. It is also the {@code
- * start_response} and {@code write} callables the application receives.
- * <p>
- * Status and headers are published to WebFlux when the first non-empty chunk, the first {@code write} or the end of
- * the body arrives (PEP 3333). A body known to hold at most one chunk (a collection) is sent with a
- * {@code Content-Length}; any other body is streamed with backpressure.
+ * The lifecycle of one WSGI request: its states, its timers, the interrupt of its worker, and its outcome, recorded
+ * once. The worker calls the application, iterates its body and closes it, all on that one thread, so that
+ * thread-bound state of legacy code holds for the whole request; the response itself follows PEP 3333 in
+ * {@link WsgiResponseProtocol}.
  * <p>
  * A request is settled exactly once, by the worker or by a timeout: {@link #state} moves from queued to running to
  * done, or from queued to expired (queue timeout, 503), or from running to timed out (504 or an aborted connection,
- * and the worker is interrupted).
+ * and the worker is interrupted). Whatever way it ends, the request body is released, the application's body
+ * closed once, the worker left without an interrupt, and the outcome recorded once.
  * <p>
  * Threads: the event loop creates the call and may cancel it; the worker runs it; the timer thread fires timeouts;
  * the HTTP layer reports how writing ended ({@link WriteListener}). Every field that more than one of them touches is
  * volatile or atomic. The one timer slot is claimed with compare-and-set, so the queue timer the event loop starts
  * after admission can never overwrite the request timer a fast worker already started.
+ * <p>
+ * Longer than this package's other classes on purpose: every way a request can end is here, so that each can be
+ * checked against the others (the response protocol, the answers and the records live apart).
  */
-final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListener {
+final class WsgiCall implements Runnable, WriteListener {
 
 	private static final Log logger = LogFactory.getLog(WsgiCall.class);
-
-	private static final byte[] EMPTY = new byte[0];
 
 	private static final int QUEUED = 0;
 
@@ -69,7 +59,7 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 	/** In the timer slot once no timer may start any more (the worker took over, or the request ended). */
 	private static final Disposable NO_MORE_TIMERS = Disposables.disposed();
 
-	private final WsgiHandlerFunction handler;
+	private final MountContext mount;
 
 	private final Map<String, Object> environ;
 
@@ -81,35 +71,15 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 
 	private final WsgiErrorsWriter errors;
 
-	private final DataBufferFactory bufferFactory;
-
-	private final MonoSink<ServerResponse> sink;
+	private final WsgiResponseProtocol response;
 
 	private final long arrivalNanos = System.nanoTime();
 
 	private final AtomicInteger state = new AtomicInteger(QUEUED);
 
-	/** Whether a response was handed to WebFlux; whoever sets it decides the status. */
-	private final AtomicBoolean published = new AtomicBoolean();
-
 	private final AtomicBoolean recorded = new AtomicBoolean();
 
-	/** Written by the worker, read by the timer and the event loop when they record the outcome. */
-	private volatile @Nullable ResponseHead started;
-
-	/** Whether the whole response, body included, was published at once; worker only. */
-	private boolean whole;
-
-	/** The body the worker streams to; worker only. */
-	private @Nullable ResponseBodyPublisher body;
-
-	private volatile long bytesSent;
-
 	private volatile long startNanos;
-
-	private volatile boolean cancelled;
-
-	private volatile @Nullable ResponseBodyPublisher publishedBody;
 
 	private volatile @Nullable Thread worker;
 
@@ -119,17 +89,16 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 	/** The queue timer, then the request timer, then {@link #NO_MORE_TIMERS}. */
 	private final AtomicReference<@Nullable Disposable> timer = new AtomicReference<>();
 
-	WsgiCall(WsgiHandlerFunction handler, Map<String, Object> environ, String method, String path,
-			RequestBodyStream input, WsgiErrorsWriter errors, DataBufferFactory bufferFactory,
-			MonoSink<ServerResponse> sink) {
-		this.handler = handler;
+	WsgiCall(MountContext mount, Map<String, Object> environ, String method, String path, RequestBodyStream input,
+			WsgiErrorsWriter errors, DataBufferFactory bufferFactory, MonoSink<ServerResponse> sink) {
+		this.mount = mount;
 		this.environ = environ;
 		this.method = method;
 		this.path = path;
 		this.input = input;
 		this.errors = errors;
-		this.bufferFactory = bufferFactory;
-		this.sink = sink;
+		this.response = new WsgiResponseProtocol(sink, bufferFactory, mount.settings().bufferSize(),
+				"HEAD".equals(method), this);
 	}
 
 	/**
@@ -137,8 +106,8 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 	 * (or finished it): then the queue timer is not needed and is cancelled at once.
 	 */
 	void admitted() {
-		Duration queueTimeout = this.handler.getSettings().queueTimeout();
-		Scheduler timer = this.handler.getSettings().timer();
+		Duration queueTimeout = this.mount.settings().queueTimeout();
+		Scheduler timer = this.mount.settings().timer();
 		if (queueTimeout != null && timer != null && this.state.get() == QUEUED) {
 			Disposable queueTimer = timer.schedule(this::queueTimeout, queueTimeout.toNanos(), TimeUnit.NANOSECONDS);
 			if (!this.timer.compareAndSet(null, queueTimer)) {
@@ -155,8 +124,7 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 			return;
 		}
 		this.input.release();
-		this.published.set(true);
-		this.sink.success(this.handler.serviceUnavailable());
+		this.response.answer(this.mount.answers().serviceUnavailable());
 		record(503, Outcome.REJECTED);
 	}
 
@@ -170,12 +138,12 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 		startRequestTimer();
 		Iterable<byte[]> result = null;
 		try {
-			result = this.handler.getMount().getApplication().call(this.environ, this);
+			result = this.mount.mount().getApplication().call(this.environ, this.response);
 			if (result == null) {
 				throw new IllegalStateException("The application returned null instead of a body iterable");
 			}
-			respond(result);
-			record(requireStarted().status.value(), this.cancelled ? Outcome.CLIENT_GONE : Outcome.SUCCESS);
+			this.response.respond(result);
+			record(this.response.status(), this.response.isClientGone() ? Outcome.CLIENT_GONE : Outcome.SUCCESS);
 		}
 		catch (Throwable ex) {
 			fail(ex);
@@ -193,147 +161,12 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 	 * The exchange ended before the response was published (the client went away).
 	 */
 	void cancel() {
-		this.cancelled = true;
-		ResponseBodyPublisher current = this.publishedBody;
-		if (current != null) {
-			current.abandon();
-		}
+		this.response.clientGone();
 		if (this.state.compareAndSet(QUEUED, DONE)) {
 			// Never started: the worker that picks the task up skips it.
 			stopTimers();
 			this.input.release();
 			record(0, Outcome.CLIENT_GONE);
-		}
-	}
-
-	@Override
-	public BodyWriter start(String status, List<Header> headers, @Nullable Throwable excInfo) throws Exception {
-		if (excInfo != null) {
-			if (this.published.get()) {
-				// PEP 3333: too late to replace the response, re-raise the application's error.
-				throw (excInfo instanceof Exception exception) ? exception : new Exception(excInfo);
-			}
-		}
-		else if (this.started != null) {
-			throw new IllegalStateException("start_response was already called; a second call is only allowed "
-					+ "with exc_info (PEP 3333)");
-		}
-		this.started = ResponseHead.of(status, headers);
-		return this;
-	}
-
-	@Override
-	public void write(byte[] data) throws IOException {
-		if (this.started == null) {
-			throw new IllegalStateException("write() called before start_response");
-		}
-		if (data.length > 0) {
-			send(data);
-		}
-	}
-
-	private void respond(Iterable<byte[]> result) throws Exception {
-		if (!this.published.get() && result instanceof Collection<?> collection && collection.size() <= 1) {
-			Iterator<byte[]> iterator = result.iterator();
-			byte[] only = iterator.hasNext() ? chunk(iterator.next()) : EMPTY;
-			if (!this.published.get()) {
-				commitWhole(only);
-				return;
-			}
-		}
-		for (byte[] chunk : result) {
-			if (chunk(chunk).length > 0) {
-				send(chunk);
-				if (this.body == null) {
-					// HEAD, or a status without body: the headers are out, the rest would be discarded.
-					return;
-				}
-			}
-		}
-		finish();
-	}
-
-	private static byte[] chunk(byte @Nullable [] chunk) {
-		if (chunk == null) {
-			throw new IllegalStateException("The application yielded a null chunk");
-		}
-		return chunk;
-	}
-
-	private void send(byte[] chunk) throws IOException {
-		if (!this.published.get()) {
-			commitStreaming();
-		}
-		else if (this.whole) {
-			throw new IllegalStateException("write() called after the whole response was sent");
-		}
-		ResponseHead head = requireStarted();
-		this.bytesSent += chunk.length;
-		if (head.contentLength >= 0 && this.bytesSent > head.contentLength && this.body != null) {
-			throw new InvalidResponseException("The application sent more than the " + head.contentLength
-					+ " bytes its Content-Length declared");
-		}
-		if (this.body != null) {
-			this.body.write(chunk, 0, chunk.length);
-		}
-	}
-
-	private void finish() throws IOException {
-		if (!this.published.get()) {
-			commitWhole(EMPTY);
-			return;
-		}
-		ResponseBodyPublisher current = this.body;
-		if (current != null) {
-			long declared = requireStarted().contentLength;
-			if (declared >= 0 && this.bytesSent < declared) {
-				throw new InvalidResponseException("The application sent " + this.bytesSent + " bytes, less than the "
-						+ declared + " its Content-Length declared");
-			}
-			current.complete();
-		}
-	}
-
-	private void commitWhole(byte[] bytes) throws IOException {
-		ResponseHead head = requireStarted();
-		boolean allowsBody = head.allowsBody();
-		if (!allowsBody && bytes.length > 0) {
-			throw new InvalidResponseException("Status " + head.status.value() + " does not allow a body, yet the "
-					+ "application produced " + bytes.length + " bytes");
-		}
-		if (head.contentLength >= 0 && allowsBody && !isHead() && head.contentLength != bytes.length) {
-			throw new InvalidResponseException("The application declared Content-Length: " + head.contentLength
-					+ " but produced " + bytes.length + " bytes");
-		}
-		long addLength = (head.contentLength < 0 && allowsBody && !(isHead() && bytes.length == 0)) ? bytes.length
-				: -1;
-		@Nullable Mono<DataBuffer> content = (bytes.length == 0 || isHead()) ? null
-				: Mono.just(this.bufferFactory.wrap(bytes));
-		this.whole = true;
-		this.bytesSent = bytes.length;
-		publish(new WsgiServerResponse(head.status, head.headers, addLength, content, this), null);
-	}
-
-	private void commitStreaming() throws IOException {
-		ResponseHead head = requireStarted();
-		ResponseBodyPublisher publisher = (isHead() || !head.allowsBody()) ? null
-				: new ResponseBodyPublisher(this.bufferFactory, this.handler.getSettings().bufferSize(),
-						Thread.currentThread());
-		this.body = publisher;
-		publish(new WsgiServerResponse(head.status, head.headers, -1, publisher, this), publisher);
-	}
-
-	/**
-	 * Hand the response to WebFlux, unless a timeout already answered the request.
-	 */
-	private void publish(ServerResponse response, @Nullable ResponseBodyPublisher publisher) throws IOException {
-		if (!this.published.compareAndSet(false, true)) {
-			throw new ClientAbortException();
-		}
-		this.publishedBody = publisher;
-		this.sink.success(response);
-		if (this.cancelled && publisher != null) {
-			publisher.abandon();
 		}
 	}
 
@@ -347,11 +180,8 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 				+ "; answering 500");
 		// Recorded before the worker is released: its failing write must not record first.
 		record(500, Outcome.APPLICATION_ERROR);
-		ResponseBodyPublisher current = this.publishedBody;
-		if (current != null) {
-			current.abort(new ResponseBodyPublisher.ResponseAbortException("Response head refused: " + ex));
-		}
-		return this.handler.internalServerError(ex);
+		this.response.abortBody("Response head refused: " + ex);
+		return this.mount.answers().failure(ex);
 	}
 
 	/**
@@ -359,12 +189,10 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 	 */
 	@Override
 	public void writeEnded() {
-		ResponseBodyPublisher current = this.publishedBody;
-		if (current != null) {
-			current.abandon();
-		}
+		this.response.abandonBody();
 	}
 
+	/** On the worker: the application, or the response it produced, failed. */
 	private void fail(Throwable ex) {
 		if (this.state.get() == TIMED_OUT) {
 			if (logger.isDebugEnabled()) {
@@ -372,33 +200,33 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 			}
 			return;
 		}
-		if (ex instanceof ClientAbortException || (this.cancelled && !this.published.get())) {
+		if (ex instanceof ClientAbortException || (this.response.isClientGone() && !this.response.isPublished())) {
 			if (logger.isDebugEnabled()) {
 				logger.debug("Client went away during " + describe());
 			}
 			record(0, Outcome.CLIENT_GONE);
 			return;
 		}
-		RequestBodyTooLargeException tooLarge = findCause(ex, RequestBodyTooLargeException.class);
-		if (this.published.compareAndSet(false, true)) {
+		RequestBodyTooLargeException tooLarge = GatewayAnswers.bodyTooLarge(ex);
+		if (this.response.claim()) {
 			if (tooLarge != null) {
 				logger.info("Request body too large on " + describe() + ": " + tooLarge.getMessage());
-				this.sink.success(this.handler.payloadTooLarge());
-				record(413, Outcome.BAD_REQUEST);
-				return;
 			}
-			if (ex instanceof InvalidResponseException) {
+			else if (ex instanceof InvalidResponseException) {
 				logger.error("Invalid WSGI response on " + describe() + ": " + ex.getMessage());
 			}
 			else {
 				logger.error("WSGI application failed on " + describe(), ex);
 			}
-			this.body = null;
-			this.sink.success(this.handler.internalServerError(ex));
-			record(500, Outcome.APPLICATION_ERROR);
+			this.response.sendClaimed(this.mount.answers().failure(ex));
+			if (tooLarge != null) {
+				record(413, Outcome.BAD_REQUEST);
+			}
+			else {
+				record(500, Outcome.APPLICATION_ERROR);
+			}
 			return;
 		}
-		ResponseBodyPublisher current = this.body;
 		if (ex instanceof InvalidResponseException || tooLarge != null) {
 			logger.error("Invalid WSGI response on " + describe() + ", aborting the connection: "
 					+ ((tooLarge != null) ? tooLarge.getMessage() : ex.getMessage()));
@@ -407,16 +235,13 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 			logger.error("WSGI application failed on " + describe() + " after the response started; aborting the "
 					+ "connection", ex);
 		}
-		if (current != null) {
-			current.error(new ResponseBodyPublisher.ResponseAbortException("WSGI response aborted after its headers were sent: "
-					+ ex));
-		}
-		record((this.started != null) ? this.started.status.value() : 0, Outcome.ABORTED);
+		this.response.failBody(ex);
+		record(this.response.startedStatus(), Outcome.ABORTED);
 	}
 
 	private void startRequestTimer() {
-		Duration timeout = this.handler.getSettings().requestTimeout();
-		Scheduler timer = this.handler.getSettings().timer();
+		Duration timeout = this.mount.settings().requestTimeout();
+		Scheduler timer = this.mount.settings().timer();
 		Disposable requestTimer = (timeout != null && timer != null)
 				? timer.schedule(this::requestTimeout, timeout.toNanos(), TimeUnit.NANOSECONDS) : NO_MORE_TIMERS;
 		Disposable queueTimer = this.timer.getAndSet(requestTimer);
@@ -440,10 +265,8 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 		this.input.release();
 		logger.warn("WSGI request " + describe() + " waited longer than wsgi.scheduler.queue-timeout for a worker: "
 				+ "answering 503");
-		this.handler.getScheduler().recordQueueTimeout();
-		if (this.published.compareAndSet(false, true)) {
-			this.sink.success(this.handler.serviceUnavailable());
-		}
+		this.mount.scheduler().recordQueueTimeout();
+		this.response.answer(this.mount.answers().serviceUnavailable());
 		record(503, Outcome.QUEUE_TIMEOUT);
 	}
 
@@ -452,22 +275,18 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 		if (!this.state.compareAndSet(RUNNING, TIMED_OUT)) {
 			return;
 		}
-		this.handler.getScheduler().recordTimeout();
-		boolean answered = this.published.compareAndSet(false, true);
+		this.mount.scheduler().recordTimeout();
+		boolean answered = this.response.claim();
 		logger.warn("WSGI request " + describe() + " ran longer than wsgi.request.timeout ("
-				+ this.handler.getSettings().requestTimeout() + "): "
+				+ this.mount.settings().requestTimeout() + "): "
 				+ (answered ? "answering 504" : "aborting the connection") + " and interrupting its worker");
 		if (answered) {
-			this.sink.success(this.handler.gatewayTimeout());
+			this.response.sendClaimed(this.mount.answers().gatewayTimeout());
 			record(504, Outcome.TIMEOUT);
 		}
 		else {
-			ResponseBodyPublisher current = this.publishedBody;
-			if (current != null) {
-				current.abort(new ResponseBodyPublisher.ResponseAbortException("WSGI response aborted: wsgi.request.timeout "
-						+ "exceeded"));
-			}
-			record((this.started != null) ? this.started.status.value() : 0, Outcome.TIMEOUT);
+			this.response.abortBody("WSGI response aborted: wsgi.request.timeout exceeded");
+			record(this.response.startedStatus(), Outcome.TIMEOUT);
 		}
 		this.input.release();
 		Thread thread = this.worker;
@@ -476,7 +295,7 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 			return;
 		}
 		try {
-			this.handler.getMount().getApplication().interrupt(thread);
+			this.mount.mount().getApplication().interrupt(thread);
 		}
 		catch (Throwable ex) {
 			// An application's interrupt failing is its problem, not the timer thread's; a JVM error still is.
@@ -507,13 +326,10 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 	}
 
 	private void record(int status, Outcome outcome) {
-		WsgiRequestObserver observer = this.handler.getSettings().observer();
-		// No record to build when nobody observes (no metrics, no access log): nothing allocated per request.
-		if (observer != WsgiRequestObserver.NONE && this.recorded.compareAndSet(false, true)) {
-			long now = System.nanoTime();
-			long queued = ((this.startNanos != 0) ? this.startNanos : now) - this.arrivalNanos;
-			observer.requestEnded(new WsgiRequestRecord(this.handler.getMount().getName(), this.method, this.path, status,
-						outcome, this.bytesSent, queued, now - this.arrivalNanos));
+		WsgiRequestRecorder recorder = this.mount.recorder();
+		if (recorder.isObserved() && this.recorded.compareAndSet(false, true)) {
+			recorder.ended(this.method, this.path, status, outcome, this.response.bytesSent(), this.arrivalNanos,
+					this.startNanos);
 		}
 	}
 
@@ -528,31 +344,8 @@ final class WsgiCall implements Runnable, StartResponse, BodyWriter, WriteListen
 		}
 	}
 
-	private ResponseHead requireStarted() {
-		ResponseHead head = this.started;
-		if (head == null) {
-			throw new IllegalStateException("The application produced a body without calling start_response");
-		}
-		return head;
-	}
-
-	private boolean isHead() {
-		return "HEAD".equals(this.method);
-	}
-
 	private String describe() {
-		return this.method + " " + this.path + " (mount '" + this.handler.getMount().getName() + "')";
-	}
-
-	private static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {
-		Throwable current = ex;
-		for (int depth = 0; current != null && depth < 10; depth++) {
-			if (type.isInstance(current)) {
-				return type.cast(current);
-			}
-			current = current.getCause();
-		}
-		return null;
+		return this.method + " " + this.path + " (mount '" + this.mount.mount().getName() + "')";
 	}
 
 }

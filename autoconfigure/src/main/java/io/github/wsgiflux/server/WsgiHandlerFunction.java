@@ -1,15 +1,10 @@
 package io.github.wsgiflux.server;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.wsgiflux.server.WsgiRequestRecord.Outcome;
 import io.github.wsgiflux.spi.Environ;
-import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.WsgiInput;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -20,7 +15,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -38,31 +32,9 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 
 	private static final long OVERLOAD_LOG_INTERVAL = Duration.ofSeconds(1).toNanos();
 
-	private final WsgiMount mount;
-
-	private final BoundedWsgiScheduler scheduler;
-
-	private final WsgiHandlerSettings settings;
+	private final MountContext context;
 
 	private final EnvironBuilder environBuilder;
-
-	private final Mono<ServerResponse> badRequest;
-
-	private final ServerResponse payloadTooLarge;
-
-	private final Mono<ServerResponse> payloadTooLargeMono;
-
-	private final ServerResponse serviceUnavailable;
-
-	private final ServerResponse gatewayTimeout;
-
-	private final ServerResponse internalServerError;
-
-	private final Mono<ServerResponse> versionNotSupported;
-
-	private final Mono<ServerResponse> headersTooLarge;
-
-	private final Mono<ServerResponse> notImplemented;
 
 	private final RefusalLog refusals = new RefusalLog();
 
@@ -87,20 +59,8 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 	 */
 	public WsgiHandlerFunction(WsgiMount mount, BoundedWsgiScheduler scheduler, WsgiHandlerSettings settings,
 			WsgiEnvironSettings environSettings) {
-		this.mount = mount;
-		this.scheduler = scheduler;
-		this.settings = settings;
+		this.context = new MountContext(mount, scheduler, settings);
 		this.environBuilder = new EnvironBuilder(mount, environSettings);
-		this.badRequest = Mono.just(fixed(HttpStatus.BAD_REQUEST, List.of()));
-		this.versionNotSupported = Mono.just(fixed(HttpStatus.HTTP_VERSION_NOT_SUPPORTED, List.of()));
-		this.headersTooLarge = Mono.just(fixed(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, List.of()));
-		this.notImplemented = Mono.just(fixed(HttpStatus.NOT_IMPLEMENTED, List.of()));
-		this.payloadTooLarge = fixed(HttpStatus.PAYLOAD_TOO_LARGE, List.of());
-		this.payloadTooLargeMono = Mono.just(this.payloadTooLarge);
-		this.serviceUnavailable = fixed(HttpStatus.SERVICE_UNAVAILABLE,
-				List.of(Header.of("Retry-After", Long.toString(Math.max(0, settings.retryAfter().toSeconds())))));
-		this.gatewayTimeout = fixed(HttpStatus.GATEWAY_TIMEOUT, List.of());
-		this.internalServerError = fixed(HttpStatus.INTERNAL_SERVER_ERROR, List.of());
 	}
 
 	@Override
@@ -118,14 +78,12 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		RequestTarget target = RequestTarget.of(request.exchange());
 		if (!HttpProtocols.isSupported(target.protocol())) {
 			// Netty accepts any HTTP/x.y; the application is promised HTTP/1.0, 1.1 or 2 in SERVER_PROTOCOL.
-			this.refusals.refused(RefusalLog.Cause.VERSION, 505, method, path,
+			return refuse(RefusalLog.Cause.VERSION, 505, method, path,
 					"HTTP version not supported: " + target.protocol());
-			refused(method, path, 505);
-			return this.versionNotSupported;
 		}
 		// Every rule on the request line and the header section is checked here, on the event loop, before a worker
 		// is asked for; the body stream is only subscribed to when the application reads it.
-		long maxBodySize = this.settings.maxBodySize();
+		long maxBodySize = this.context.settings().maxBodySize();
 		RequestBodyStream input = new RequestBodyStream(() -> limit(httpRequest.getBody(), maxBodySize));
 		WsgiErrorsWriter errors = new WsgiErrorsWriter();
 		Map<String, Object> environ;
@@ -133,33 +91,22 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 			environ = this.environBuilder.build(httpRequest, target, new WsgiInput(input), errors);
 		}
 		catch (InvalidRequestException ex) {
-			int status = ex.getStatus();
-			this.refusals.refused(ex.refusalCause(), status, method, path, ex.getMessage());
-			refused(method, path, status);
-			return switch (status) {
-				case 431 -> this.headersTooLarge;
-				case 501 -> this.notImplemented;
-				default -> this.badRequest;
-			};
+			return refuse(ex.refusalCause(), ex.getStatus(), method, path, ex.getMessage());
 		}
-		if (maxBodySize >= 0 && httpRequest.getHeaders().getContentLength() > maxBodySize) {
-			this.refusals.refused(RefusalLog.Cause.BODY_TOO_LARGE, 413, method, path, "Content-Length "
-					+ httpRequest.getHeaders().getContentLength() + " > wsgi.request.max-body-size " + maxBodySize);
-			refused(method, path, 413);
-			return this.payloadTooLargeMono;
+		long contentLength = httpRequest.getHeaders().getContentLength();
+		if (maxBodySize >= 0 && contentLength > maxBodySize) {
+			return refuse(RefusalLog.Cause.BODY_TOO_LARGE, 413, method, path,
+					"Content-Length " + contentLength + " > wsgi.request.max-body-size " + maxBodySize);
 		}
 		if (remoteUser != null) {
 			environ.put(Environ.REMOTE_USER, remoteUser);
 		}
 		return Mono.create((sink) -> {
-			WsgiRequestObserver observer = this.settings.observer();
-			if (observer != WsgiRequestObserver.NONE) {
-				observer.requestStarted(this.mount.getName(), method, path);
-			}
-			WsgiCall call = new WsgiCall(this, environ, method, path, input, errors,
+			this.context.recorder().started(method, path);
+			WsgiCall call = new WsgiCall(this.context, environ, method, path, input, errors,
 					request.exchange().getResponse().bufferFactory(), sink);
 			sink.onCancel(call::cancel);
-			if (this.scheduler.trySchedule(RequestContextPropagation.wrap(call, sink.contextView()))) {
+			if (this.context.scheduler().trySchedule(RequestContextPropagation.wrap(call, sink.contextView()))) {
 				call.admitted();
 			}
 			else {
@@ -174,7 +121,7 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 	 * @return the mount
 	 */
 	public WsgiMount getMount() {
-		return this.mount;
+		return this.context.mount();
 	}
 
 	/**
@@ -182,41 +129,17 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 	 * @return the settings
 	 */
 	public WsgiHandlerSettings getSettings() {
-		return this.settings;
+		return this.context.settings();
 	}
 
-	BoundedWsgiScheduler getScheduler() {
-		return this.scheduler;
-	}
-
-	ServerResponse internalServerError(Throwable ex) {
-		if (!this.settings.includeErrorDetails()) {
-			return this.internalServerError;
-		}
-		byte[] body = ("500 Internal Server Error\n" + ex + "\n").getBytes(StandardCharsets.UTF_8);
-		return new WsgiServerResponse(HttpStatus.INTERNAL_SERVER_ERROR,
-				List.of(Header.of("Content-Type", "text/plain; charset=utf-8")), body);
-	}
-
-	ServerResponse serviceUnavailable() {
-		return this.serviceUnavailable;
-	}
-
-	ServerResponse gatewayTimeout() {
-		return this.gatewayTimeout;
-	}
-
-	ServerResponse payloadTooLarge() {
-		return this.payloadTooLarge;
-	}
-
-	private void refused(String method, String path, int status) {
-		WsgiRequestObserver observer = this.settings.observer();
-		if (observer != WsgiRequestObserver.NONE) {
-			observer.requestStarted(this.mount.getName(), method, path);
-			observer.requestEnded(new WsgiRequestRecord(this.mount.getName(), method, path, status,
-					Outcome.BAD_REQUEST, 0, 0, 0));
-		}
+	/**
+	 * Refuse a request before a worker is asked for: logged (throttled), recorded, answered.
+	 */
+	private Mono<ServerResponse> refuse(RefusalLog.Cause cause, int status, String method, String path,
+			String reason) {
+		this.refusals.refused(cause, status, method, path, reason);
+		this.context.recorder().refused(method, path, status);
+		return this.context.answers().refusal(status);
 	}
 
 	private static Publisher<DataBuffer> limit(Flux<DataBuffer> body, long maxBodySize) {
@@ -238,17 +161,11 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		long now = System.nanoTime();
 		long last = this.lastOverloadLog.get();
 		if (now - last >= OVERLOAD_LOG_INTERVAL && this.lastOverloadLog.compareAndSet(last, now)) {
-			logger.warn("WSGI scheduler full for mount '" + this.mount.getName() + "' (" + this.scheduler.getThreadCap()
-					+ " running, " + this.scheduler.getQueueCapacity() + " queued): answering 503; "
-					+ this.scheduler.getRejectedCount() + " requests rejected since start");
+			BoundedWsgiScheduler scheduler = this.context.scheduler();
+			logger.warn("WSGI scheduler full for mount '" + this.context.mount().getName() + "' ("
+					+ scheduler.getThreadCap() + " running, " + scheduler.getQueueCapacity() + " queued): answering 503; "
+					+ scheduler.getRejectedCount() + " requests rejected since start");
 		}
-	}
-
-	private static ServerResponse fixed(HttpStatus status, List<Header> extraHeaders) {
-		byte[] body = (status.value() + " " + status.getReasonPhrase() + "\n").getBytes(StandardCharsets.US_ASCII);
-		List<Header> headers = new ArrayList<>(extraHeaders);
-		headers.add(Header.of("Content-Type", "text/plain; charset=utf-8"));
-		return new WsgiServerResponse(status, List.copyOf(headers), body);
 	}
 
 }

@@ -137,10 +137,10 @@ class EnvironBuilderTests {
 
 	@Test
 	void headerKeyUpperCasesAndMapsDashes() {
-		assertThat(EnvironBuilder.headerKey("x-forwarded-for")).isEqualTo("HTTP_X_FORWARDED_FOR");
-		assertThat(EnvironBuilder.headerKey("content-type")).isEqualTo("CONTENT_TYPE");
-		assertThat(EnvironBuilder.headerKey("Content-Typo")).isEqualTo("HTTP_CONTENT_TYPO");
-		assertThat(EnvironBuilder.headerKey("X_A")).isNull();
+		assertThat(EnvironHeaders.headerKey("x-forwarded-for")).isEqualTo("HTTP_X_FORWARDED_FOR");
+		assertThat(EnvironHeaders.headerKey("content-type")).isEqualTo("CONTENT_TYPE");
+		assertThat(EnvironHeaders.headerKey("Content-Typo")).isEqualTo("HTTP_CONTENT_TYPO");
+		assertThat(EnvironHeaders.headerKey("X_A")).isNull();
 	}
 
 	private static MockServerHttpRequest.BodyBuilder raw(HttpMethod method, String rawUri) {

@@ -1,0 +1,20 @@
+package io.github.wsgiflux.server;
+
+/**
+ * What every request of one mount shares, built once by its {@link WsgiHandlerFunction} and handed to each
+ * {@link WsgiCall}, so that a call needs nothing back from the handler.
+ * @param mount the application and its path
+ * @param scheduler runs the application
+ * @param settings limits, timeouts, buffer size
+ * @param answers the gateway's own responses and which failure gets which
+ * @param recorder tells the observer how requests end
+ */
+record MountContext(WsgiMount mount, BoundedWsgiScheduler scheduler, WsgiHandlerSettings settings,
+		GatewayAnswers answers, WsgiRequestRecorder recorder) {
+
+	MountContext(WsgiMount mount, BoundedWsgiScheduler scheduler, WsgiHandlerSettings settings) {
+		this(mount, scheduler, settings, new GatewayAnswers(settings),
+				new WsgiRequestRecorder(mount.getName(), settings.observer()));
+	}
+
+}

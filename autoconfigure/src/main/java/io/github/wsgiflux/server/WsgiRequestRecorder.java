@@ -1,0 +1,59 @@
+package io.github.wsgiflux.server;
+
+import io.github.wsgiflux.server.WsgiRequestRecord.Outcome;
+
+/**
+ * Tells a mount's {@link WsgiRequestObserver} (metrics, access log) that requests start and how they end: the one
+ * place that builds a {@link WsgiRequestRecord}. Without an observer nothing is built, so nothing is allocated per
+ * request.
+ */
+final class WsgiRequestRecorder {
+
+	private final String mount;
+
+	private final WsgiRequestObserver observer;
+
+	WsgiRequestRecorder(String mount, WsgiRequestObserver observer) {
+		this.mount = mount;
+		this.observer = observer;
+	}
+
+	/** A request was accepted and goes to the scheduler. */
+	void started(String method, String path) {
+		if (this.observer != WsgiRequestObserver.NONE) {
+			this.observer.requestStarted(this.mount, method, path);
+		}
+	}
+
+	/** A request was refused before a worker was asked for: it starts and ends at once. */
+	void refused(String method, String path, int status) {
+		if (this.observer != WsgiRequestObserver.NONE) {
+			this.observer.requestStarted(this.mount, method, path);
+			this.observer.requestEnded(
+					new WsgiRequestRecord(this.mount, method, path, status, Outcome.BAD_REQUEST, 0, 0, 0));
+		}
+	}
+
+	/**
+	 * A started request ended.
+	 * @param status the status sent, or 0 when none was
+	 * @param bytes the body bytes the application produced
+	 * @param arrivalNanos when the request arrived ({@link System#nanoTime()})
+	 * @param startNanos when a worker took it, or 0 when none did
+	 */
+	void ended(String method, String path, int status, Outcome outcome, long bytes, long arrivalNanos,
+			long startNanos) {
+		if (this.observer != WsgiRequestObserver.NONE) {
+			long now = System.nanoTime();
+			long queued = ((startNanos != 0) ? startNanos : now) - arrivalNanos;
+			this.observer.requestEnded(new WsgiRequestRecord(this.mount, method, path, status, outcome, bytes, queued,
+					now - arrivalNanos));
+		}
+	}
+
+	/** Whether anybody observes: a call records its outcome once only when this is true. */
+	boolean isObserved() {
+		return this.observer != WsgiRequestObserver.NONE;
+	}
+
+}
