@@ -14,6 +14,7 @@ import java.util.function.BiConsumer;
 import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.FileWrapper;
 import io.github.wsgiflux.spi.WsgiInput;
+import io.github.wsgiflux.spi.WsgiMount;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

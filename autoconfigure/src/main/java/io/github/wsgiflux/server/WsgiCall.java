@@ -17,6 +17,7 @@ import io.github.wsgiflux.server.WsgiRequestRecord.Outcome;
 import io.github.wsgiflux.server.WsgiServerResponse.WriteListener;
 import io.github.wsgiflux.spi.BodyWriter;
 import io.github.wsgiflux.spi.Header;
+import io.github.wsgiflux.spi.InvalidResponseException;
 import io.github.wsgiflux.spi.StartResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
