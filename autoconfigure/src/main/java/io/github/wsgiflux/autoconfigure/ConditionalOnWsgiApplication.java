@@ -6,8 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-import io.github.wsgiflux.server.WsgiMount;
 import io.github.wsgiflux.spi.WsgiApplication;
+import io.github.wsgiflux.spi.WsgiMount;
 
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

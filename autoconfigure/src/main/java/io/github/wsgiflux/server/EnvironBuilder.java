@@ -11,6 +11,7 @@ import java.util.Objects;
 import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.FileWrapper;
 import io.github.wsgiflux.spi.WsgiInput;
+import io.github.wsgiflux.spi.WsgiMount;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;

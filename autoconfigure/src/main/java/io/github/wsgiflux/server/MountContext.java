@@ -1,5 +1,7 @@
 package io.github.wsgiflux.server;
 
+import io.github.wsgiflux.spi.WsgiMount;
+
 /**
  * What every request of one mount shares, built once by its {@link WsgiHandlerFunction} and handed to each
  * {@link WsgiCall}, so that a call needs nothing back from the handler.

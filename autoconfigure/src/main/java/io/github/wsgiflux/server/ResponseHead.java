@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.wsgiflux.spi.Header;
+import io.github.wsgiflux.spi.InvalidResponseException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;

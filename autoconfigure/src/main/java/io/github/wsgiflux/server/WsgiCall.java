@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import io.github.wsgiflux.server.ResponseBodyPublisher.ClientAbortException;
 import io.github.wsgiflux.server.WsgiRequestRecord.Outcome;
 import io.github.wsgiflux.server.WsgiServerResponse.WriteListener;
+import io.github.wsgiflux.spi.InvalidResponseException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.WsgiInput;
+import io.github.wsgiflux.spi.WsgiMount;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.wsgiflux.spi.WsgiMount;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 

@@ -11,6 +11,7 @@ import io.github.wsgiflux.server.ResponseBodyPublisher.ResponseAbortException;
 import io.github.wsgiflux.server.WsgiServerResponse.WriteListener;
 import io.github.wsgiflux.spi.BodyWriter;
 import io.github.wsgiflux.spi.Header;
+import io.github.wsgiflux.spi.InvalidResponseException;
 import io.github.wsgiflux.spi.StartResponse;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;

@@ -8,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-import io.github.wsgiflux.server.WsgiMount;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.WsgiApplication;
+import io.github.wsgiflux.spi.WsgiMount;
 import org.junit.jupiter.api.Test;
 import reactor.netty.Connection;
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.WsgiInput;
+import io.github.wsgiflux.spi.WsgiMount;
 import io.github.wsgiflux.validate.WsgiValidator;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

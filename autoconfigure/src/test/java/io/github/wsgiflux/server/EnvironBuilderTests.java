@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.WsgiInput;
+import io.github.wsgiflux.spi.WsgiMount;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.HttpMethod;

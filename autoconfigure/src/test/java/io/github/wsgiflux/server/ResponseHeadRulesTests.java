@@ -3,6 +3,7 @@ package io.github.wsgiflux.server;
 import java.util.List;
 
 import io.github.wsgiflux.spi.Header;
+import io.github.wsgiflux.spi.InvalidResponseException;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.Test;

@@ -13,6 +13,7 @@ import io.github.wsgiflux.server.WsgiRequestRecord.Outcome;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.StartResponse;
 import io.github.wsgiflux.spi.WsgiApplication;
+import io.github.wsgiflux.spi.WsgiMount;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.scheduler.Scheduler;

@@ -6,6 +6,7 @@ import java.util.List;
 import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.WsgiApplication;
+import io.github.wsgiflux.spi.WsgiMount;
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
+import io.github.wsgiflux.spi.WsgiMount;
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.TestWsgiApp;
 import io.github.wsgiflux.test.WsgiServerTestSupport;

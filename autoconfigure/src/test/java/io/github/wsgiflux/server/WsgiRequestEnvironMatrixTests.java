@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.github.wsgiflux.spi.WsgiMount;
 import io.github.wsgiflux.test.EnvironJsonApp;
 import io.github.wsgiflux.test.NettyLeaks;
 import io.github.wsgiflux.test.RawHttp;

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.wsgiflux.server.WsgiRequestRecord.Outcome;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.WsgiApplication;
+import io.github.wsgiflux.spi.WsgiMount;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

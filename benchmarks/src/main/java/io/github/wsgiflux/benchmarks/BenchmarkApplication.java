@@ -6,10 +6,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
-import io.github.wsgiflux.server.WsgiMount;
 import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.WsgiApplication;
+import io.github.wsgiflux.spi.WsgiMount;
 import reactor.core.publisher.Flux;
 
 import org.springframework.boot.SpringApplication;

@@ -3,7 +3,7 @@ package io.github.wsgiflux.python;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
-import io.github.wsgiflux.server.InvalidResponseException;
+import io.github.wsgiflux.spi.InvalidResponseException;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 

@@ -3,7 +3,7 @@ package io.github.wsgiflux.python;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.github.wsgiflux.server.WsgiMount;
+import io.github.wsgiflux.spi.WsgiMount;
 import org.graalvm.polyglot.Engine;
 
 import org.springframework.beans.factory.annotation.Value;

@@ -3,7 +3,7 @@ package io.github.wsgiflux.python;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import io.github.wsgiflux.server.WsgiMount;
+import io.github.wsgiflux.spi.WsgiMount;
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.NettyLeaks;
 import org.graalvm.polyglot.Engine;

@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.wsgiflux.server.WsgiMount;
 import io.github.wsgiflux.server.WsgiRequestObserver;
 import io.github.wsgiflux.server.WsgiRequestRecord;
+import io.github.wsgiflux.spi.WsgiMount;
 import io.github.wsgiflux.test.NettyLeaks;
 import org.graalvm.polyglot.Engine;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,6 +2,7 @@ package io.github.wsgiflux.sample;
 
 import javax.sql.DataSource;
 
+import io.github.wsgiflux.sample.legacy.LegacyGuestbook;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.h2.jdbcx.JdbcDataSource;

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import io.github.wsgiflux.python.PythonWsgiApplication;
-import io.github.wsgiflux.server.WsgiMount;
+import io.github.wsgiflux.spi.WsgiMount;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.availability.AvailabilityChangeEvent;

@@ -6,7 +6,7 @@ import java.time.Duration;
 import io.github.wsgiflux.autoconfigure.WsgiAutoConfiguration;
 import io.github.wsgiflux.autoconfigure.WsgiProperties;
 import io.github.wsgiflux.python.PythonWsgiApplication;
-import io.github.wsgiflux.server.WsgiMount;
+import io.github.wsgiflux.spi.WsgiMount;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.graalvm.polyglot.Context;

@@ -2,7 +2,7 @@ package io.github.wsgiflux.python.autoconfigure;
 
 import io.github.wsgiflux.autoconfigure.WsgiAutoConfiguration;
 import io.github.wsgiflux.python.PythonWsgiApplication;
-import io.github.wsgiflux.server.WsgiMount;
+import io.github.wsgiflux.spi.WsgiMount;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.junit.jupiter.api.Test;

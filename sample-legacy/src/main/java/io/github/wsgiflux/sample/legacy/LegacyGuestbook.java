@@ -1,4 +1,4 @@
-package io.github.wsgiflux.sample;
+package io.github.wsgiflux.sample.legacy;
 
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -22,15 +22,11 @@ import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.StartResponse;
 import io.github.wsgiflux.spi.WsgiApplication;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The "legacy" application: a guestbook written against the synchronous WSGI contract, with plain blocking JDBC.
- * It knows nothing of Spring or Reactor; it could run on any WSGI-style server.
+ * It knows nothing of Spring or Reactor: its module compiles against {@code wsgiflux-spi} and the JDK alone (JDBC
+ * included), so it could run on any WSGI-style server.
  * <ul>
  * <li>{@code GET /entries}: HTML list; {@code GET /entries/{id}}: one entry, or 404</li>
  * <li>{@code POST /entries}: a form post, answered with a redirect to the new entry</li>
@@ -49,10 +45,12 @@ public class LegacyGuestbook implements WsgiApplication {
 
 	private final DataSource dataSource;
 
-	private final ObjectMapper json = JsonMapper.builder().build();
-
 	private final AtomicInteger exportsClosed = new AtomicInteger();
 
+	/**
+	 * Create the guestbook over a database, creating its table if needed.
+	 * @param dataSource the legacy database
+	 */
 	public LegacyGuestbook(DataSource dataSource) {
 		this.dataSource = dataSource;
 		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
@@ -64,7 +62,10 @@ public class LegacyGuestbook implements WsgiApplication {
 		}
 	}
 
-	/** How many CSV exports were closed (their JDBC cursor released); for tests and curious readers. */
+	/**
+	 * How many CSV exports were closed (their JDBC cursor released); for tests and curious readers.
+	 * @return the number of closed exports
+	 */
 	public int exportsClosed() {
 		return this.exportsClosed.get();
 	}
@@ -94,19 +95,16 @@ public class LegacyGuestbook implements WsgiApplication {
 					+ escape(entry.get("message")) + "</p><a href=\"" + base + "/entries\">all entries</a>");
 		}
 		if (path.equals("/api/entries") && method.equals("GET")) {
-			ArrayNode array = this.json.createArrayNode();
-			for (Map<String, String> entry : all()) {
-				array.add(toJson(entry));
-			}
 			start.start("200 OK", JSON);
-			return List.of(this.json.writeValueAsBytes(array));
+			return List.of(GuestbookJson.entries(all()).getBytes(StandardCharsets.UTF_8));
 		}
 		if (path.equals("/api/entries") && method.equals("POST")) {
-			JsonNode body = this.json.readTree(env.input().readAllBytes());
-			long id = insert(body.path("author").asString(), body.path("message").asString());
+			Map<String, String> body = GuestbookJson
+				.parseObject(new String(env.input().readAllBytes(), StandardCharsets.UTF_8));
+			long id = insert(body.get("author"), body.get("message"));
 			start.start("201 Created", List.of(Header.of("Content-Type", "application/json"),
 					Header.of("Location", base + "/api/entries/" + id)));
-			return List.of(this.json.writeValueAsBytes(toJson(find(Long.toString(id)))));
+			return List.of(GuestbookJson.entry(find(Long.toString(id))).getBytes(StandardCharsets.UTF_8));
 		}
 		if (path.equals("/export.csv") && method.equals("GET")) {
 			start.start("200 OK", List.of(Header.of("Content-Type", "text/csv; charset=utf-8")));
@@ -182,14 +180,6 @@ public class LegacyGuestbook implements WsgiApplication {
 		entry.put("author", rows.getString(2));
 		entry.put("message", rows.getString(3));
 		return entry;
-	}
-
-	private ObjectNode toJson(Map<String, String> entry) {
-		ObjectNode node = this.json.createObjectNode();
-		node.put("id", Long.parseLong(entry.get("id")));
-		node.put("author", entry.get("author"));
-		node.put("message", entry.get("message"));
-		return node;
 	}
 
 	private static Iterable<byte[]> html(StartResponse start, String title, String body) throws Exception {

@@ -1,14 +1,13 @@
-package io.github.wsgiflux.server;
+package io.github.wsgiflux.spi;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
-import io.github.wsgiflux.spi.WsgiApplication;
-
 /**
  * A {@link WsgiApplication} mounted at a path: requests to the path and below go to the application, with the path
- * as {@code SCRIPT_NAME}. Declare one bean per application to host several; the longest matching path wins, as with
- * Tornado's {@code RuleRouter}.
+ * as {@code SCRIPT_NAME}. A plain value (path, name, application) that needs nothing but this package, so the code
+ * declaring it needs no server either. With wsgiflux's Spring Boot auto-configuration, declare one bean per
+ * application to host several; the longest matching path wins, as with Tornado's {@code RuleRouter}.
  *
  * <pre class="code">
  * &#64;Bean
@@ -49,10 +48,11 @@ public final class WsgiMount {
 	}
 
 	/**
-	 * The mount path as PEP 3333 shows it in {@code SCRIPT_NAME}: its UTF-8 bytes as ISO-8859-1 chars.
-	 * @return the decoded path
+	 * The mount path as PEP 3333 shows it in {@code SCRIPT_NAME}: its UTF-8 bytes as ISO-8859-1 chars (a "native
+	 * string").
+	 * @return the decoded path, empty for the root
 	 */
-	String getDecodedPath() {
+	public String getDecodedPath() {
 		return this.decodedPath;
 	}
 
@@ -80,7 +80,7 @@ public final class WsgiMount {
 	 * @param decodedPathWithinApplication the request path, decoded into ISO-8859-1 chars
 	 * @return whether it matches at a segment boundary
 	 */
-	boolean matches(String decodedPathWithinApplication) {
+	public boolean matches(String decodedPathWithinApplication) {
 		String mount = this.decodedPath;
 		return decodedPathWithinApplication.startsWith(mount)
 				&& (decodedPathWithinApplication.length() == mount.length()
