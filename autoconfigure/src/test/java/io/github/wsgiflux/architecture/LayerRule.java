@@ -46,6 +46,9 @@ public final class LayerRule {
 	/** The PEP 3333 lint. */
 	public static final String VALIDATE = "io.github.wsgiflux.validate..";
 
+	/** The in-process test client, {@code wsgiflux-test}. */
+	public static final String TEST_CLIENT = "io.github.wsgiflux.test.client..";
+
 	/** Python applications through GraalPy. */
 	public static final String PYTHON = "io.github.wsgiflux.python..";
 
