@@ -1,8 +1,6 @@
 package io.github.wsgiflux.python;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,7 +27,6 @@ import org.apache.commons.logging.LogFactory;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.PolyglotException;
-import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.jspecify.annotations.Nullable;
 
@@ -57,16 +54,11 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 
 	private static final Log logger = LogFactory.getLog(PythonWsgiApplication.class);
 
-	private static final String LANGUAGE = "python";
-
-	private static final char SEPARATOR = '\uffff';
 
 	/** Entries the bridge builds as Python objects itself. */
 	private static final Set<String> PYTHON_SIDE = Set.of(Environ.WSGI_VERSION, Environ.WSGI_INPUT,
 			Environ.WSGI_ERRORS, Environ.WSGI_MULTITHREAD, Environ.WSGI_MULTIPROCESS, Environ.WSGI_RUN_ONCE,
 			Environ.WSGI_INPUT_TERMINATED, Environ.WSGI_FILE_WRAPPER);
-
-	private static final Source BRIDGE = bridgeSource();
 
 	private static final long WARM_UP_STACK_SIZE = 64L * 1024 * 1024;
 
@@ -76,15 +68,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 
 	private final String app;
 
-	private final List<String> path;
-
-	private final String pathSpec;
-
-	private final Engine engine;
-
-	private final boolean ownEngine;
-
-	private final Map<String, String> options;
+	private final PythonContextFactory factory;
 
 	private final boolean warmUp;
 
@@ -110,26 +94,13 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 
 	private PythonWsgiApplication(Builder builder) {
 		this.app = builder.app;
-		this.path = List.copyOf(builder.path);
-		this.pathSpec = String.join(String.valueOf(SEPARATOR), this.path);
-		this.ownEngine = builder.engine == null;
-		this.engine = (builder.engine != null) ? builder.engine : Engine.newBuilder(LANGUAGE).build();
-		Map<String, String> options = new LinkedHashMap<>();
-		// Several contexts in one process may only load native modules (termios, sqlite3, pyexpat: Django needs
-		// termios) each in its own copy of the library; GraalPy makes that copy with the `patchelf` program.
-		options.put("python.IsolateNativeModules", "true");
-		if (builder.bytecodeCache != null) {
-			// Compiled modules go to their own folder, never next to the sources (dist-packages may be read-only).
-			options.put("python.DontWriteBytecodeFlag", "false");
-			options.put("python.PyCachePrefix", builder.bytecodeCache.toAbsolutePath().toString());
-		}
-		options.putAll(builder.options);
-		this.options = Map.copyOf(options);
+		this.factory = new PythonContextFactory(builder.app, builder.path, builder.contexts > 1, builder.bytecodeCache,
+				builder.options, builder.engine);
 		this.warmUp = builder.warmUp;
 		this.loadingRetryAfter = builder.loadingRetryAfter;
 		List<PythonInterpreter> interpreters = new ArrayList<>(builder.contexts);
 		for (int i = 0; i < builder.contexts; i++) {
-			interpreters.add(new PythonInterpreter(this, i));
+			interpreters.add(new PythonInterpreter(this.factory, this, i));
 		}
 		this.interpreters = List.copyOf(interpreters);
 		this.idle = new LinkedBlockingDeque<>(this.interpreters);
@@ -154,11 +125,12 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 		for (Map.Entry<String, Object> entry : environ.entrySet()) {
 			String key = entry.getKey();
 			Object value = entry.getValue();
-			if (value instanceof String text && key.indexOf(SEPARATOR) < 0 && text.indexOf(SEPARATOR) < 0) {
+			if (value instanceof String text && key.indexOf(PythonContextFactory.SEPARATOR) < 0
+					&& text.indexOf(PythonContextFactory.SEPARATOR) < 0) {
 				if (!strings.isEmpty()) {
-					strings.append(SEPARATOR);
+					strings.append(PythonContextFactory.SEPARATOR);
 				}
-				strings.append(key).append(SEPARATOR).append(text);
+				strings.append(key).append(PythonContextFactory.SEPARATOR).append(text);
 			}
 			else if (!PYTHON_SIDE.contains(key)) {
 				if (extras == null) {
@@ -371,7 +343,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 * @return the engine
 	 */
 	public Engine getEngine() {
-		return this.engine;
+		return this.factory.engine();
 	}
 
 	/**
@@ -401,32 +373,12 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 				break;
 			}
 		}
-		if (this.ownEngine) {
-			this.engine.close(true);
-		}
+		this.factory.close();
 	}
 
 	/** For tests: run {@code hook} on the interrupting thread just before each interrupt is delivered. */
 	void beforeInterrupt(@Nullable Runnable hook) {
 		this.interpreters.forEach((interpreter) -> interpreter.beforeInterrupt(hook));
-	}
-
-	String getPathSpec() {
-		return this.pathSpec;
-	}
-
-	Context newContext() {
-		Context.Builder builder = Context.newBuilder(LANGUAGE)
-			.engine(this.engine)
-			.allowAllAccess(true)
-			.allowExperimentalOptions(true);
-		this.options.forEach(builder::option);
-		return builder.build();
-	}
-
-	Value evalBridge(Context context) {
-		context.eval(BRIDGE);
-		return context.getBindings(LANGUAGE);
 	}
 
 	void giveBack(PythonInterpreter interpreter) {
@@ -446,17 +398,6 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	private static WsgiInput input(Map<String, Object> environ) {
 		Object input = environ.get(Environ.WSGI_INPUT);
 		return (input instanceof WsgiInput wsgiInput) ? wsgiInput : new WsgiInput((InputStream) input);
-	}
-
-	private static Source bridgeSource() {
-		try (InputStream in = PythonWsgiApplication.class.getResourceAsStream("wsgiflux_bridge.py")) {
-			String code = new String(Objects.requireNonNull(in, "wsgiflux_bridge.py").readAllBytes(),
-					StandardCharsets.UTF_8);
-			return Source.newBuilder(LANGUAGE, code, "wsgiflux_bridge.py").buildLiteral();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	/**
