@@ -26,7 +26,7 @@ final class PythonInterpreter {
 
 	private final PythonContextFactory factory;
 
-	private final PythonWsgiApplication owner;
+	private final PythonContextPool pool;
 
 	private final int index;
 
@@ -57,9 +57,9 @@ final class PythonInterpreter {
 	/** Runs before an interrupt is delivered; for tests of the order of events. */
 	private volatile @Nullable Runnable beforeInterrupt;
 
-	PythonInterpreter(PythonContextFactory factory, PythonWsgiApplication owner, int index) {
+	PythonInterpreter(PythonContextFactory factory, PythonContextPool pool, int index) {
 		this.factory = factory;
-		this.owner = owner;
+		this.pool = pool;
 		this.index = index;
 	}
 
@@ -155,7 +155,7 @@ final class PythonInterpreter {
 				this.releasedWhileInterrupting = false;
 			}
 			if (giveBack) {
-				this.owner.giveBack(this);
+				this.pool.giveBack(this);
 			}
 		}
 	}
@@ -181,7 +181,7 @@ final class PythonInterpreter {
 				this.releasedWhileInterrupting = this.interrupting;
 			}
 			if (giveBack) {
-				this.owner.giveBack(this);
+				this.pool.giveBack(this);
 			}
 		}
 	}

@@ -11,11 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.Header;
@@ -64,20 +61,13 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 
 	private static final Duration DEFAULT_LOADING_RETRY_AFTER = Duration.ofSeconds(5);
 
-	private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(3);
-
 	private final String app;
 
 	private final PythonContextFactory factory;
 
 	private final boolean warmUp;
 
-	private final List<PythonInterpreter> interpreters;
-
-	/** The contexts a request may borrow: loaded ones, and (without a warm-up) those a request loads itself. */
-	private final BlockingDeque<PythonInterpreter> idle;
-
-	private final AtomicInteger busy = new AtomicInteger();
+	private final PythonContextPool pool;
 
 	private final @Nullable Duration loadingRetryAfter;
 
@@ -90,20 +80,13 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	/** Whether a warm-up is loading the contexts and none is ready yet. */
 	private volatile boolean loading;
 
-	private volatile boolean closed;
-
 	private PythonWsgiApplication(Builder builder) {
 		this.app = builder.app;
 		this.factory = new PythonContextFactory(builder.app, builder.path, builder.contexts > 1, builder.bytecodeCache,
 				builder.options, builder.engine);
 		this.warmUp = builder.warmUp;
 		this.loadingRetryAfter = builder.loadingRetryAfter;
-		List<PythonInterpreter> interpreters = new ArrayList<>(builder.contexts);
-		for (int i = 0; i < builder.contexts; i++) {
-			interpreters.add(new PythonInterpreter(this.factory, this, i));
-		}
-		this.interpreters = List.copyOf(interpreters);
-		this.idle = new LinkedBlockingDeque<>(this.interpreters);
+		this.pool = new PythonContextPool(this.factory, builder.contexts);
 	}
 
 	/**
@@ -140,20 +123,19 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 				extras.add(value);
 			}
 		}
-		PythonInterpreter interpreter = this.idle.pollFirst();
+		PythonInterpreter interpreter = this.pool.tryBorrow();
 		if (interpreter == null) {
 			Duration retryAfter = this.loadingRetryAfter;
 			if (this.loading && retryAfter != null) {
 				return loading(startResponse, retryAfter);
 			}
-			interpreter = this.idle.takeFirst();
+			interpreter = this.pool.borrow();
 		}
-		this.busy.incrementAndGet();
 		try {
 			interpreter.enter();
 		}
 		catch (RuntimeException | Error ex) {
-			giveBack(interpreter);
+			this.pool.giveBack(interpreter);
 			throw ex;
 		}
 		try {
@@ -178,12 +160,9 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 */
 	@Override
 	public void interrupt(Thread worker) {
-		for (PythonInterpreter interpreter : this.interpreters) {
-			if (interpreter.interruptIfRunningOn(worker)) {
-				return;
-			}
+		if (!this.pool.interruptIfRunningOn(worker)) {
+			worker.interrupt();
 		}
-		worker.interrupt();
 	}
 
 	/**
@@ -217,13 +196,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 		long start = System.nanoTime();
 		// Before the contexts leave the pool, so that no request waits in between.
 		this.loading = getLoadedContexts() == 0;
-		List<PythonInterpreter> toLoad = new ArrayList<>();
-		for (PythonInterpreter interpreter : this.interpreters) {
-			// One that is not idle is being loaded by a request already.
-			if (!interpreter.isLoaded() && this.idle.remove(interpreter)) {
-				toLoad.add(interpreter);
-			}
-		}
+		List<PythonInterpreter> toLoad = this.pool.takeForWarmUp();
 		if (toLoad.isEmpty()) {
 			this.loading = false;
 			this.firstLoaded.complete(null);
@@ -248,7 +221,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 						+ ex.getMessage());
 			}
 			else if (ex == null && logger.isInfoEnabled()) {
-				logger.info("Python WSGI application '" + this.app + "' loaded in " + this.interpreters.size()
+				logger.info("Python WSGI application '" + this.app + "' loaded in " + this.pool.size()
 						+ " context(s) in " + (System.nanoTime() - start) / 1_000_000 + " ms");
 			}
 		});
@@ -275,14 +248,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 				load.completeExceptionally(ex);
 			}
 			finally {
-				if (this.closed) {
-					// Loaded after the application was closed (a shutdown during the warm-up).
-					interpreter.close();
-				}
-				else {
-					// Loaded, it serves; not loaded, a request that borrows it retries the import and gets its error.
-					this.idle.offerFirst(interpreter);
-				}
+				this.pool.returnFromWarmUp(interpreter);
 			}
 		}, "wsgi-python-warm-up-" + interpreter.index(), WARM_UP_STACK_SIZE);
 		thread.setDaemon(true);
@@ -319,7 +285,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 * @return the pool size
 	 */
 	public int getContexts() {
-		return this.interpreters.size();
+		return this.pool.size();
 	}
 
 	/**
@@ -327,7 +293,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 * @return the loaded contexts
 	 */
 	public int getLoadedContexts() {
-		return (int) this.interpreters.stream().filter(PythonInterpreter::isLoaded).count();
+		return this.pool.loaded();
 	}
 
 	/**
@@ -335,7 +301,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 * @return the busy contexts
 	 */
 	public int getBusyContexts() {
-		return this.busy.get();
+		return this.pool.busy();
 	}
 
 	/**
@@ -352,38 +318,13 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 */
 	@Override
 	public void close() {
-		this.closed = true;
-		List<Thread> cancelling = new ArrayList<>();
-		for (PythonInterpreter interpreter : this.interpreters) {
-			Thread cancel = interpreter.close();
-			if (cancel != null) {
-				cancelling.add(cancel);
-			}
-		}
-		long deadline = System.nanoTime() + CANCEL_TIMEOUT.toNanos();
-		for (Thread cancel : cancelling) {
-			try {
-				if (!cancel.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
-					logger.warn("A context of '" + this.app + "' still runs " + CANCEL_TIMEOUT.toSeconds()
-							+ " s after it was cancelled; not waiting for it any longer");
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
-		}
+		this.pool.close();
 		this.factory.close();
 	}
 
 	/** For tests: run {@code hook} on the interrupting thread just before each interrupt is delivered. */
 	void beforeInterrupt(@Nullable Runnable hook) {
-		this.interpreters.forEach((interpreter) -> interpreter.beforeInterrupt(hook));
-	}
-
-	void giveBack(PythonInterpreter interpreter) {
-		this.busy.decrementAndGet();
-		this.idle.offerFirst(interpreter);
+		this.pool.beforeInterrupt(hook);
 	}
 
 	private Iterable<byte[]> loading(StartResponse startResponse, Duration retryAfter) throws Exception {
