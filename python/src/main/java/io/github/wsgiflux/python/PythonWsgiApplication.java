@@ -2,7 +2,6 @@ package io.github.wsgiflux.python;
 
 import java.io.InputStream;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,12 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import io.github.wsgiflux.spi.Environ;
-import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.StartResponse;
 import io.github.wsgiflux.spi.WsgiApplication;
 import io.github.wsgiflux.spi.WsgiInput;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.PolyglotException;
@@ -49,15 +45,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PythonWsgiApplication implements WsgiApplication, AutoCloseable {
 
-	private static final Log logger = LogFactory.getLog(PythonWsgiApplication.class);
-
-
 	/** Entries the bridge builds as Python objects itself. */
 	private static final Set<String> PYTHON_SIDE = Set.of(Environ.WSGI_VERSION, Environ.WSGI_INPUT,
 			Environ.WSGI_ERRORS, Environ.WSGI_MULTITHREAD, Environ.WSGI_MULTIPROCESS, Environ.WSGI_RUN_ONCE,
 			Environ.WSGI_INPUT_TERMINATED, Environ.WSGI_FILE_WRAPPER);
-
-	private static final long WARM_UP_STACK_SIZE = 64L * 1024 * 1024;
 
 	private static final Duration DEFAULT_LOADING_RETRY_AFTER = Duration.ofSeconds(5);
 
@@ -69,24 +60,15 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 
 	private final PythonContextPool pool;
 
-	private final @Nullable Duration loadingRetryAfter;
-
-	/** Completes when a warm-up has loaded the first context. */
-	private final CompletableFuture<Void> firstLoaded = new CompletableFuture<>();
-
-	/** The warm-up, once started: it runs once, whoever asks for it. */
-	private @Nullable CompletableFuture<Void> warmingUp;
-
-	/** Whether a warm-up is loading the contexts and none is ready yet. */
-	private volatile boolean loading;
+	private final PythonContextWarmUp contextWarmUp;
 
 	private PythonWsgiApplication(Builder builder) {
 		this.app = builder.app;
 		this.factory = new PythonContextFactory(builder.app, builder.path, builder.contexts > 1, builder.bytecodeCache,
 				builder.options, builder.engine);
 		this.warmUp = builder.warmUp;
-		this.loadingRetryAfter = builder.loadingRetryAfter;
 		this.pool = new PythonContextPool(this.factory, builder.contexts);
+		this.contextWarmUp = new PythonContextWarmUp(builder.app, this.pool, builder.loadingRetryAfter);
 	}
 
 	/**
@@ -125,9 +107,9 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 		}
 		PythonInterpreter interpreter = this.pool.tryBorrow();
 		if (interpreter == null) {
-			Duration retryAfter = this.loadingRetryAfter;
-			if (this.loading && retryAfter != null) {
-				return loading(startResponse, retryAfter);
+			Iterable<byte[]> refused = this.contextWarmUp.refuseWhileLoading(startResponse);
+			if (refused != null) {
+				return refused;
 			}
 			interpreter = this.pool.borrow();
 		}
@@ -189,43 +171,8 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 * @return completes when every context is loaded, or exceptionally with the first {@link PythonException}
 	 * @see #firstContextLoaded()
 	 */
-	public synchronized CompletableFuture<Void> warmUpAsync() {
-		if (this.warmingUp != null) {
-			return this.warmingUp;
-		}
-		long start = System.nanoTime();
-		// Before the contexts leave the pool, so that no request waits in between.
-		this.loading = getLoadedContexts() == 0;
-		List<PythonInterpreter> toLoad = this.pool.takeForWarmUp();
-		if (toLoad.isEmpty()) {
-			this.loading = false;
-			this.firstLoaded.complete(null);
-			this.warmingUp = CompletableFuture.completedFuture(null);
-			return this.warmingUp;
-		}
-		CompletableFuture<Void> first = load(toLoad.get(0));
-		first.whenComplete((done, ex) -> {
-			this.loading = false;
-			if (ex != null) {
-				this.firstLoaded.completeExceptionally(ex);
-			}
-			else {
-				this.firstLoaded.complete(null);
-			}
-		});
-		CompletableFuture<Void> all = first.thenCompose((done) -> CompletableFuture
-			.allOf(toLoad.stream().skip(1).map(this::load).toArray(CompletableFuture[]::new)));
-		this.warmingUp = all.whenComplete((done, ex) -> {
-			if (ex != null && !this.firstLoaded.isCompletedExceptionally()) {
-				logger.error("Python WSGI application '" + this.app + "' serves with fewer contexts: "
-						+ ex.getMessage());
-			}
-			else if (ex == null && logger.isInfoEnabled()) {
-				logger.info("Python WSGI application '" + this.app + "' loaded in " + this.pool.size()
-						+ " context(s) in " + (System.nanoTime() - start) / 1_000_000 + " ms");
-			}
-		});
-		return this.warmingUp;
+	public CompletableFuture<Void> warmUpAsync() {
+		return this.contextWarmUp.start();
 	}
 
 	/**
@@ -233,27 +180,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 * @return completes when a warm-up has loaded the first context, or exceptionally when it could not
 	 */
 	public CompletableFuture<Void> firstContextLoaded() {
-		return this.firstLoaded;
-	}
-
-	private CompletableFuture<Void> load(PythonInterpreter interpreter) {
-		CompletableFuture<Void> load = new CompletableFuture<>();
-		// Imports nest deeply and run interpreted at first: a default 1 MiB stack ends in RecursionError.
-		Thread thread = new Thread(null, () -> {
-			try {
-				interpreter.load();
-				load.complete(null);
-			}
-			catch (Throwable ex) {
-				load.completeExceptionally(ex);
-			}
-			finally {
-				this.pool.returnFromWarmUp(interpreter);
-			}
-		}, "wsgi-python-warm-up-" + interpreter.index(), WARM_UP_STACK_SIZE);
-		thread.setDaemon(true);
-		thread.start();
-		return load;
+		return this.contextWarmUp.firstLoaded();
 	}
 
 	/**
@@ -277,7 +204,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 * @return the delay, or {@code null} when such a request waits for the first context instead
 	 */
 	public @Nullable Duration getLoadingRetryAfter() {
-		return this.loadingRetryAfter;
+		return this.contextWarmUp.retryAfter();
 	}
 
 	/**
@@ -325,15 +252,6 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	/** For tests: run {@code hook} on the interrupting thread just before each interrupt is delivered. */
 	void beforeInterrupt(@Nullable Runnable hook) {
 		this.pool.beforeInterrupt(hook);
-	}
-
-	private Iterable<byte[]> loading(StartResponse startResponse, Duration retryAfter) throws Exception {
-		startResponse.start("503 Service Unavailable",
-				List.of(Header.of("Content-Type", "text/plain; charset=utf-8"),
-						Header.of("Retry-After", Long.toString(Math.max(0, retryAfter.toSeconds())))),
-				null);
-		return List.of(("Python application '" + this.app + "' is starting: no interpreter context is ready yet\n")
-			.getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static WsgiInput input(Map<String, Object> environ) {
