@@ -164,8 +164,8 @@ final class PythonInterpreter {
 		this.beforeInterrupt = hook;
 	}
 
-	Value call(String environ, Object @Nullable [] extras, PythonExchange exchange) {
-		return this.call.execute(this.app, environ, extras, exchange);
+	Value call(PythonExchange exchange) {
+		return this.call.execute(this.app, exchange.environ(), exchange.extras(), exchange);
 	}
 
 	/** Leave the context on the calling thread and give the interpreter back to the pool. */

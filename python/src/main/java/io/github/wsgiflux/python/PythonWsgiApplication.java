@@ -1,22 +1,16 @@
 package io.github.wsgiflux.python;
 
-import java.io.InputStream;
-import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.StartResponse;
 import io.github.wsgiflux.spi.WsgiApplication;
-import io.github.wsgiflux.spi.WsgiInput;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.PolyglotException;
@@ -44,11 +38,6 @@ import org.jspecify.annotations.Nullable;
  * native modules and read the environment, as CPython would.
  */
 public final class PythonWsgiApplication implements WsgiApplication, AutoCloseable {
-
-	/** Entries the bridge builds as Python objects itself. */
-	private static final Set<String> PYTHON_SIDE = Set.of(Environ.WSGI_VERSION, Environ.WSGI_INPUT,
-			Environ.WSGI_ERRORS, Environ.WSGI_MULTITHREAD, Environ.WSGI_MULTIPROCESS, Environ.WSGI_RUN_ONCE,
-			Environ.WSGI_INPUT_TERMINATED, Environ.WSGI_FILE_WRAPPER);
 
 	private static final Duration DEFAULT_LOADING_RETRY_AFTER = Duration.ofSeconds(5);
 
@@ -83,28 +72,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 
 	@Override
 	public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception {
-		PythonExchange exchange = new PythonExchange(input(environ), (Writer) environ.get(Environ.WSGI_ERRORS),
-				startResponse);
-		StringBuilder strings = new StringBuilder(1024);
-		List<Object> extras = null;
-		for (Map.Entry<String, Object> entry : environ.entrySet()) {
-			String key = entry.getKey();
-			Object value = entry.getValue();
-			if (value instanceof String text && key.indexOf(PythonContextFactory.SEPARATOR) < 0
-					&& text.indexOf(PythonContextFactory.SEPARATOR) < 0) {
-				if (!strings.isEmpty()) {
-					strings.append(PythonContextFactory.SEPARATOR);
-				}
-				strings.append(key).append(PythonContextFactory.SEPARATOR).append(text);
-			}
-			else if (!PYTHON_SIDE.contains(key)) {
-				if (extras == null) {
-					extras = new ArrayList<>();
-				}
-				extras.add(key);
-				extras.add(value);
-			}
-		}
+		PythonExchange exchange = new PythonExchange(environ, startResponse);
 		PythonInterpreter interpreter = this.pool.tryBorrow();
 		if (interpreter == null) {
 			Iterable<byte[]> refused = this.contextWarmUp.refuseWhileLoading(startResponse);
@@ -121,7 +89,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 			throw ex;
 		}
 		try {
-			Value body = interpreter.call(strings.toString(), (extras != null) ? extras.toArray() : null, exchange);
+			Value body = interpreter.call(exchange);
 			return new PythonResponse(interpreter, body);
 		}
 		catch (PolyglotException ex) {
@@ -252,11 +220,6 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	/** For tests: run {@code hook} on the interrupting thread just before each interrupt is delivered. */
 	void beforeInterrupt(@Nullable Runnable hook) {
 		this.pool.beforeInterrupt(hook);
-	}
-
-	private static WsgiInput input(Map<String, Object> environ) {
-		Object input = environ.get(Environ.WSGI_INPUT);
-		return (input instanceof WsgiInput wsgiInput) ? wsgiInput : new WsgiInput((InputStream) input);
 	}
 
 	/**
