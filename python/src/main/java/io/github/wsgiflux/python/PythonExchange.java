@@ -20,12 +20,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One request as it crosses into Python, made and used on its worker thread: the environ, packed as the bridge's
- * {@code call} takes it (the string entries in one string, key and value separated by
- * {@link PythonContextFactory#SEPARATOR}: one crossing instead of one per entry; the others in a flat array), and
- * what the Python side calls back into: the request body for {@code wsgi.input}, the error stream for
- * {@code wsgi.errors}, {@code start_response} and {@code write}. Bytes cross as ISO-8859-1 strings into Python
- * ({@code str.encode('latin-1')} there, a plain copy) and as Python buffers out of it ({@link Value#readBuffer}), never
- * element by element.
+ * {@code call} takes it (the string entries in one string, keys and values separated by U+FFFF: one crossing instead
+ * of one per entry; the others in a flat array), and what the Python side calls back into: the request body for
+ * {@code wsgi.input}, the error stream for {@code wsgi.errors}, {@code start_response} and {@code write}. Bytes cross
+ * as ISO-8859-1 strings into Python ({@code str.encode('latin-1')} there, a plain copy) and as Python buffers out of
+ * it ({@link Value#readBuffer}), never element by element.
  */
 public final class PythonExchange {
 
@@ -89,7 +88,7 @@ public final class PythonExchange {
 	}
 
 	/**
-	 * The environ's other entries for the bridge's {@code call}, but those the bridge makes itself.
+	 * The environ's other entries for the bridge's {@code call}, except those the bridge makes itself.
 	 * @return key, value, key, ..., or {@code null} when there are none
 	 */
 	Object @Nullable [] extras() {

@@ -17,6 +17,10 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 import org.jspecify.annotations.Nullable;
 
+/*
+ * Its length is the nested Builder's, which users and the README name PythonWsgiApplication.Builder; the work is done
+ * by PythonContextFactory, PythonContextPool, PythonContextWarmUp and PythonExchange.
+ */
 /**
  * A Python WSGI application ({@code app(environ, start_response)}, PEP 3333) run by GraalPy in this JVM, behind the
  * same {@link WsgiApplication} contract as a Java one.
@@ -36,6 +40,9 @@ import org.jspecify.annotations.Nullable;
  *
  * The application is trusted code, like any library in the JVM: its contexts may read files, start threads, load
  * native modules and read the environment, as CPython would.
+ * <p>
+ * Used from several threads at once: each request on its worker thread, an interrupt from the thread that timed a
+ * request out, the warm-up and {@link #close()} from whichever thread starts and stops the application.
  */
 public final class PythonWsgiApplication implements WsgiApplication, AutoCloseable {
 
