@@ -1,12 +1,16 @@
 package io.github.wsgiflux.python;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import io.github.wsgiflux.spi.BodyWriter;
+import io.github.wsgiflux.spi.Environ;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.StartResponse;
 import io.github.wsgiflux.spi.WsgiInput;
@@ -15,18 +19,29 @@ import org.graalvm.polyglot.Value;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the Python side of one request calls back into: the request body for {@code wsgi.input}, the error stream
- * for {@code wsgi.errors}, {@code start_response} and {@code write}. Bytes cross as ISO-8859-1 strings into Python
- * ({@code str.encode('latin-1')} there, a plain copy) and as Python buffers out of it ({@link Value#readBuffer}), never
- * element by element.
+ * One request as it crosses into Python, made and used on its worker thread: the environ, packed as the bridge's
+ * {@code call} takes it (the string entries in one string, keys and values separated by U+FFFF: one crossing instead
+ * of one per entry; the others in a flat array), and what the Python side calls back into: the request body for
+ * {@code wsgi.input}, the error stream for {@code wsgi.errors}, {@code start_response} and {@code write}. Bytes cross
+ * as ISO-8859-1 strings into Python ({@code str.encode('latin-1')} there, a plain copy) and as Python buffers out of
+ * it ({@link Value#readBuffer}), never element by element.
  */
 public final class PythonExchange {
+
+	/** Entries the bridge builds as Python objects itself. */
+	private static final Set<String> PYTHON_SIDE = Set.of(Environ.WSGI_VERSION, Environ.WSGI_INPUT,
+			Environ.WSGI_ERRORS, Environ.WSGI_MULTITHREAD, Environ.WSGI_MULTIPROCESS, Environ.WSGI_RUN_ONCE,
+			Environ.WSGI_INPUT_TERMINATED, Environ.WSGI_FILE_WRAPPER);
 
 	/** Thrown into {@link StartResponse#start} to learn that the headers were already sent. */
 	private static final Throwable HEADERS_SENT = new Throwable("headers already sent", null, false, false) {
 	};
 
 	private static final String EMPTY = "";
+
+	private final String environ;
+
+	private final Object @Nullable [] extras;
 
 	private final WsgiInput input;
 
@@ -36,10 +51,48 @@ public final class PythonExchange {
 
 	private @Nullable BodyWriter writer;
 
-	PythonExchange(WsgiInput input, Writer errors, StartResponse startResponse) {
-		this.input = input;
-		this.errors = errors;
+	PythonExchange(Map<String, Object> environ, StartResponse startResponse) {
+		this.input = input(environ);
+		this.errors = (Writer) environ.get(Environ.WSGI_ERRORS);
 		this.startResponse = startResponse;
+		StringBuilder strings = new StringBuilder(1024);
+		List<Object> extras = null;
+		for (Map.Entry<String, Object> entry : environ.entrySet()) {
+			String key = entry.getKey();
+			Object value = entry.getValue();
+			if (value instanceof String text && key.indexOf(PythonContextFactory.SEPARATOR) < 0
+					&& text.indexOf(PythonContextFactory.SEPARATOR) < 0) {
+				if (!strings.isEmpty()) {
+					strings.append(PythonContextFactory.SEPARATOR);
+				}
+				strings.append(key).append(PythonContextFactory.SEPARATOR).append(text);
+			}
+			else if (!PYTHON_SIDE.contains(key)) {
+				if (extras == null) {
+					extras = new ArrayList<>();
+				}
+				extras.add(key);
+				extras.add(value);
+			}
+		}
+		this.environ = strings.toString();
+		this.extras = (extras != null) ? extras.toArray() : null;
+	}
+
+	/**
+	 * The environ's string entries for the bridge's {@code call}.
+	 * @return key, value, key, ... separated by {@link PythonContextFactory#SEPARATOR}
+	 */
+	String environ() {
+		return this.environ;
+	}
+
+	/**
+	 * The environ's other entries for the bridge's {@code call}, except those the bridge makes itself.
+	 * @return key, value, key, ..., or {@code null} when there are none
+	 */
+	Object @Nullable [] extras() {
+		return this.extras;
 	}
 
 	/**
@@ -126,6 +179,11 @@ public final class PythonExchange {
 			throw new IllegalStateException("write() called before start_response()");
 		}
 		writer.write(PythonResponse.bytes(data));
+	}
+
+	private static WsgiInput input(Map<String, Object> environ) {
+		Object input = environ.get(Environ.WSGI_INPUT);
+		return (input instanceof WsgiInput wsgiInput) ? wsgiInput : new WsgiInput((InputStream) input);
 	}
 
 	private static String latin1(byte[] bytes) {

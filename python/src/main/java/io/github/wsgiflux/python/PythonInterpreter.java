@@ -24,7 +24,9 @@ final class PythonInterpreter {
 
 	private static final Duration INTERRUPT_TIMEOUT = Duration.ofSeconds(5);
 
-	private final PythonWsgiApplication owner;
+	private final PythonContextFactory factory;
+
+	private final PythonContextPool pool;
 
 	private final int index;
 
@@ -55,8 +57,9 @@ final class PythonInterpreter {
 	/** Runs before an interrupt is delivered; for tests of the order of events. */
 	private volatile @Nullable Runnable beforeInterrupt;
 
-	PythonInterpreter(PythonWsgiApplication owner, int index) {
-		this.owner = owner;
+	PythonInterpreter(PythonContextFactory factory, PythonContextPool pool, int index) {
+		this.factory = factory;
+		this.pool = pool;
 		this.index = index;
 	}
 
@@ -77,24 +80,23 @@ final class PythonInterpreter {
 			return;
 		}
 		long start = System.nanoTime();
-		Context context = this.owner.newContext();
+		Context context = this.factory.newContext();
 		long created = System.nanoTime();
 		try {
-			Value bridge = this.owner.evalBridge(context);
+			Value bridge = this.factory.evalBridge(context);
 			this.call = bridge.getMember("call");
 			this.beforeClose = bridge.getMember("before_close");
-			this.app = bridge.getMember("load")
-				.execute(this.owner.getApp(), this.owner.getPathSpec(), this.owner.getContexts() > 1);
+			this.app = this.factory.importApplication(bridge);
 			this.context = context;
 			if (logger.isInfoEnabled()) {
-				logger.info("Python context " + this.index + " of '" + this.owner.getApp() + "': created in "
+				logger.info("Python context " + this.index + " of '" + this.factory.app() + "': created in "
 						+ (created - start) / 1_000_000 + " ms, application imported in "
 						+ (System.nanoTime() - created) / 1_000_000 + " ms");
 			}
 		}
 		catch (PolyglotException ex) {
 			context.close(true);
-			throw new PythonException("Cannot load the Python WSGI application '" + this.owner.getApp()
+			throw new PythonException("Cannot load the Python WSGI application '" + this.factory.app()
 					+ "' in context " + this.index + ":\n" + PythonErrors.traceback(ex), null);
 		}
 		catch (RuntimeException ex) {
@@ -143,7 +145,7 @@ final class PythonInterpreter {
 		}
 		catch (TimeoutException | RuntimeException ex) {
 			logger.warn("Could not interrupt the Python code of a timed-out request in context " + this.index + " of '"
-					+ this.owner.getApp() + "': " + ex);
+					+ this.factory.app() + "': " + ex);
 		}
 		finally {
 			boolean giveBack;
@@ -153,7 +155,7 @@ final class PythonInterpreter {
 				this.releasedWhileInterrupting = false;
 			}
 			if (giveBack) {
-				this.owner.giveBack(this);
+				this.pool.giveBack(this);
 			}
 		}
 	}
@@ -162,8 +164,8 @@ final class PythonInterpreter {
 		this.beforeInterrupt = hook;
 	}
 
-	Value call(String environ, Object @Nullable [] extras, PythonExchange exchange) {
-		return this.call.execute(this.app, environ, extras, exchange);
+	Value call(PythonExchange exchange) {
+		return this.call.execute(this.app, exchange.environ(), exchange.extras(), exchange);
 	}
 
 	/** Leave the context on the calling thread and give the interpreter back to the pool. */
@@ -179,7 +181,7 @@ final class PythonInterpreter {
 				this.releasedWhileInterrupting = this.interrupting;
 			}
 			if (giveBack) {
-				this.owner.giveBack(this);
+				this.pool.giveBack(this);
 			}
 		}
 	}
@@ -215,7 +217,7 @@ final class PythonInterpreter {
 				context.close(true);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Cancelling context " + this.index + " of '" + this.owner.getApp() + "' failed: " + ex);
+				logger.warn("Cancelling context " + this.index + " of '" + this.factory.app() + "' failed: " + ex);
 			}
 		});
 	}

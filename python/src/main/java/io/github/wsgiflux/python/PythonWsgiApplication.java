@@ -1,38 +1,26 @@
 package io.github.wsgiflux.python;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.wsgiflux.spi.Environ;
-import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.StartResponse;
 import io.github.wsgiflux.spi.WsgiApplication;
-import io.github.wsgiflux.spi.WsgiInput;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.PolyglotException;
-import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.jspecify.annotations.Nullable;
 
+/*
+ * Its length is the nested Builder's, which users and the README name PythonWsgiApplication.Builder; the work is done
+ * by PythonContextFactory, PythonContextPool, PythonContextWarmUp and PythonExchange.
+ */
 /**
  * A Python WSGI application ({@code app(environ, start_response)}, PEP 3333) run by GraalPy in this JVM, behind the
  * same {@link WsgiApplication} contract as a Java one.
@@ -52,87 +40,31 @@ import org.jspecify.annotations.Nullable;
  *
  * The application is trusted code, like any library in the JVM: its contexts may read files, start threads, load
  * native modules and read the environment, as CPython would.
+ * <p>
+ * Used from several threads at once: each request on its worker thread, an interrupt from the thread that timed a
+ * request out, the warm-up and {@link #close()} from whichever thread starts and stops the application.
  */
 public final class PythonWsgiApplication implements WsgiApplication, AutoCloseable {
 
-	private static final Log logger = LogFactory.getLog(PythonWsgiApplication.class);
-
-	private static final String LANGUAGE = "python";
-
-	private static final char SEPARATOR = '\uffff';
-
-	/** Entries the bridge builds as Python objects itself. */
-	private static final Set<String> PYTHON_SIDE = Set.of(Environ.WSGI_VERSION, Environ.WSGI_INPUT,
-			Environ.WSGI_ERRORS, Environ.WSGI_MULTITHREAD, Environ.WSGI_MULTIPROCESS, Environ.WSGI_RUN_ONCE,
-			Environ.WSGI_INPUT_TERMINATED, Environ.WSGI_FILE_WRAPPER);
-
-	private static final Source BRIDGE = bridgeSource();
-
-	private static final long WARM_UP_STACK_SIZE = 64L * 1024 * 1024;
-
 	private static final Duration DEFAULT_LOADING_RETRY_AFTER = Duration.ofSeconds(5);
-
-	private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(3);
 
 	private final String app;
 
-	private final List<String> path;
-
-	private final String pathSpec;
-
-	private final Engine engine;
-
-	private final boolean ownEngine;
-
-	private final Map<String, String> options;
+	private final PythonContextFactory factory;
 
 	private final boolean warmUp;
 
-	private final List<PythonInterpreter> interpreters;
+	private final PythonContextPool pool;
 
-	/** The contexts a request may borrow: loaded ones, and (without a warm-up) those a request loads itself. */
-	private final BlockingDeque<PythonInterpreter> idle;
-
-	private final AtomicInteger busy = new AtomicInteger();
-
-	private final @Nullable Duration loadingRetryAfter;
-
-	/** Completes when a warm-up has loaded the first context. */
-	private final CompletableFuture<Void> firstLoaded = new CompletableFuture<>();
-
-	/** The warm-up, once started: it runs once, whoever asks for it. */
-	private @Nullable CompletableFuture<Void> warmingUp;
-
-	/** Whether a warm-up is loading the contexts and none is ready yet. */
-	private volatile boolean loading;
-
-	private volatile boolean closed;
+	private final PythonContextWarmUp contextWarmUp;
 
 	private PythonWsgiApplication(Builder builder) {
 		this.app = builder.app;
-		this.path = List.copyOf(builder.path);
-		this.pathSpec = String.join(String.valueOf(SEPARATOR), this.path);
-		this.ownEngine = builder.engine == null;
-		this.engine = (builder.engine != null) ? builder.engine : Engine.newBuilder(LANGUAGE).build();
-		Map<String, String> options = new LinkedHashMap<>();
-		// Several contexts in one process may only load native modules (termios, sqlite3, pyexpat: Django needs
-		// termios) each in its own copy of the library; GraalPy makes that copy with the `patchelf` program.
-		options.put("python.IsolateNativeModules", "true");
-		if (builder.bytecodeCache != null) {
-			// Compiled modules go to their own folder, never next to the sources (dist-packages may be read-only).
-			options.put("python.DontWriteBytecodeFlag", "false");
-			options.put("python.PyCachePrefix", builder.bytecodeCache.toAbsolutePath().toString());
-		}
-		options.putAll(builder.options);
-		this.options = Map.copyOf(options);
+		this.factory = new PythonContextFactory(builder.app, builder.path, builder.contexts > 1, builder.bytecodeCache,
+				builder.options, builder.engine);
 		this.warmUp = builder.warmUp;
-		this.loadingRetryAfter = builder.loadingRetryAfter;
-		List<PythonInterpreter> interpreters = new ArrayList<>(builder.contexts);
-		for (int i = 0; i < builder.contexts; i++) {
-			interpreters.add(new PythonInterpreter(this, i));
-		}
-		this.interpreters = List.copyOf(interpreters);
-		this.idle = new LinkedBlockingDeque<>(this.interpreters);
+		this.pool = new PythonContextPool(this.factory, builder.contexts);
+		this.contextWarmUp = new PythonContextWarmUp(builder.app, this.pool, builder.loadingRetryAfter);
 	}
 
 	/**
@@ -147,45 +79,24 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 
 	@Override
 	public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception {
-		PythonExchange exchange = new PythonExchange(input(environ), (Writer) environ.get(Environ.WSGI_ERRORS),
-				startResponse);
-		StringBuilder strings = new StringBuilder(1024);
-		List<Object> extras = null;
-		for (Map.Entry<String, Object> entry : environ.entrySet()) {
-			String key = entry.getKey();
-			Object value = entry.getValue();
-			if (value instanceof String text && key.indexOf(SEPARATOR) < 0 && text.indexOf(SEPARATOR) < 0) {
-				if (!strings.isEmpty()) {
-					strings.append(SEPARATOR);
-				}
-				strings.append(key).append(SEPARATOR).append(text);
-			}
-			else if (!PYTHON_SIDE.contains(key)) {
-				if (extras == null) {
-					extras = new ArrayList<>();
-				}
-				extras.add(key);
-				extras.add(value);
-			}
-		}
-		PythonInterpreter interpreter = this.idle.pollFirst();
+		PythonExchange exchange = new PythonExchange(environ, startResponse);
+		PythonInterpreter interpreter = this.pool.tryBorrow();
 		if (interpreter == null) {
-			Duration retryAfter = this.loadingRetryAfter;
-			if (this.loading && retryAfter != null) {
-				return loading(startResponse, retryAfter);
+			Iterable<byte[]> refused = this.contextWarmUp.refuseWhileLoading(startResponse);
+			if (refused != null) {
+				return refused;
 			}
-			interpreter = this.idle.takeFirst();
+			interpreter = this.pool.borrow();
 		}
-		this.busy.incrementAndGet();
 		try {
 			interpreter.enter();
 		}
 		catch (RuntimeException | Error ex) {
-			giveBack(interpreter);
+			this.pool.giveBack(interpreter);
 			throw ex;
 		}
 		try {
-			Value body = interpreter.call(strings.toString(), (extras != null) ? extras.toArray() : null, exchange);
+			Value body = interpreter.call(exchange);
 			return new PythonResponse(interpreter, body);
 		}
 		catch (PolyglotException ex) {
@@ -206,12 +117,9 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 */
 	@Override
 	public void interrupt(Thread worker) {
-		for (PythonInterpreter interpreter : this.interpreters) {
-			if (interpreter.interruptIfRunningOn(worker)) {
-				return;
-			}
+		if (!this.pool.interruptIfRunningOn(worker)) {
+			worker.interrupt();
 		}
-		worker.interrupt();
 	}
 
 	/**
@@ -238,49 +146,8 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 * @return completes when every context is loaded, or exceptionally with the first {@link PythonException}
 	 * @see #firstContextLoaded()
 	 */
-	public synchronized CompletableFuture<Void> warmUpAsync() {
-		if (this.warmingUp != null) {
-			return this.warmingUp;
-		}
-		long start = System.nanoTime();
-		// Before the contexts leave the pool, so that no request waits in between.
-		this.loading = getLoadedContexts() == 0;
-		List<PythonInterpreter> toLoad = new ArrayList<>();
-		for (PythonInterpreter interpreter : this.interpreters) {
-			// One that is not idle is being loaded by a request already.
-			if (!interpreter.isLoaded() && this.idle.remove(interpreter)) {
-				toLoad.add(interpreter);
-			}
-		}
-		if (toLoad.isEmpty()) {
-			this.loading = false;
-			this.firstLoaded.complete(null);
-			this.warmingUp = CompletableFuture.completedFuture(null);
-			return this.warmingUp;
-		}
-		CompletableFuture<Void> first = load(toLoad.get(0));
-		first.whenComplete((done, ex) -> {
-			this.loading = false;
-			if (ex != null) {
-				this.firstLoaded.completeExceptionally(ex);
-			}
-			else {
-				this.firstLoaded.complete(null);
-			}
-		});
-		CompletableFuture<Void> all = first.thenCompose((done) -> CompletableFuture
-			.allOf(toLoad.stream().skip(1).map(this::load).toArray(CompletableFuture[]::new)));
-		this.warmingUp = all.whenComplete((done, ex) -> {
-			if (ex != null && !this.firstLoaded.isCompletedExceptionally()) {
-				logger.error("Python WSGI application '" + this.app + "' serves with fewer contexts: "
-						+ ex.getMessage());
-			}
-			else if (ex == null && logger.isInfoEnabled()) {
-				logger.info("Python WSGI application '" + this.app + "' loaded in " + this.interpreters.size()
-						+ " context(s) in " + (System.nanoTime() - start) / 1_000_000 + " ms");
-			}
-		});
-		return this.warmingUp;
+	public CompletableFuture<Void> warmUpAsync() {
+		return this.contextWarmUp.start();
 	}
 
 	/**
@@ -288,34 +155,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 * @return completes when a warm-up has loaded the first context, or exceptionally when it could not
 	 */
 	public CompletableFuture<Void> firstContextLoaded() {
-		return this.firstLoaded;
-	}
-
-	private CompletableFuture<Void> load(PythonInterpreter interpreter) {
-		CompletableFuture<Void> load = new CompletableFuture<>();
-		// Imports nest deeply and run interpreted at first: a default 1 MiB stack ends in RecursionError.
-		Thread thread = new Thread(null, () -> {
-			try {
-				interpreter.load();
-				load.complete(null);
-			}
-			catch (Throwable ex) {
-				load.completeExceptionally(ex);
-			}
-			finally {
-				if (this.closed) {
-					// Loaded after the application was closed (a shutdown during the warm-up).
-					interpreter.close();
-				}
-				else {
-					// Loaded, it serves; not loaded, a request that borrows it retries the import and gets its error.
-					this.idle.offerFirst(interpreter);
-				}
-			}
-		}, "wsgi-python-warm-up-" + interpreter.index(), WARM_UP_STACK_SIZE);
-		thread.setDaemon(true);
-		thread.start();
-		return load;
+		return this.contextWarmUp.firstLoaded();
 	}
 
 	/**
@@ -339,7 +179,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 * @return the delay, or {@code null} when such a request waits for the first context instead
 	 */
 	public @Nullable Duration getLoadingRetryAfter() {
-		return this.loadingRetryAfter;
+		return this.contextWarmUp.retryAfter();
 	}
 
 	/**
@@ -347,7 +187,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 * @return the pool size
 	 */
 	public int getContexts() {
-		return this.interpreters.size();
+		return this.pool.size();
 	}
 
 	/**
@@ -355,7 +195,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 * @return the loaded contexts
 	 */
 	public int getLoadedContexts() {
-		return (int) this.interpreters.stream().filter(PythonInterpreter::isLoaded).count();
+		return this.pool.loaded();
 	}
 
 	/**
@@ -363,7 +203,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 * @return the busy contexts
 	 */
 	public int getBusyContexts() {
-		return this.busy.get();
+		return this.pool.busy();
 	}
 
 	/**
@@ -371,7 +211,7 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 * @return the engine
 	 */
 	public Engine getEngine() {
-		return this.engine;
+		return this.factory.engine();
 	}
 
 	/**
@@ -380,83 +220,13 @@ public final class PythonWsgiApplication implements WsgiApplication, AutoCloseab
 	 */
 	@Override
 	public void close() {
-		this.closed = true;
-		List<Thread> cancelling = new ArrayList<>();
-		for (PythonInterpreter interpreter : this.interpreters) {
-			Thread cancel = interpreter.close();
-			if (cancel != null) {
-				cancelling.add(cancel);
-			}
-		}
-		long deadline = System.nanoTime() + CANCEL_TIMEOUT.toNanos();
-		for (Thread cancel : cancelling) {
-			try {
-				if (!cancel.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
-					logger.warn("A context of '" + this.app + "' still runs " + CANCEL_TIMEOUT.toSeconds()
-							+ " s after it was cancelled; not waiting for it any longer");
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
-		}
-		if (this.ownEngine) {
-			this.engine.close(true);
-		}
+		this.pool.close();
+		this.factory.close();
 	}
 
 	/** For tests: run {@code hook} on the interrupting thread just before each interrupt is delivered. */
 	void beforeInterrupt(@Nullable Runnable hook) {
-		this.interpreters.forEach((interpreter) -> interpreter.beforeInterrupt(hook));
-	}
-
-	String getPathSpec() {
-		return this.pathSpec;
-	}
-
-	Context newContext() {
-		Context.Builder builder = Context.newBuilder(LANGUAGE)
-			.engine(this.engine)
-			.allowAllAccess(true)
-			.allowExperimentalOptions(true);
-		this.options.forEach(builder::option);
-		return builder.build();
-	}
-
-	Value evalBridge(Context context) {
-		context.eval(BRIDGE);
-		return context.getBindings(LANGUAGE);
-	}
-
-	void giveBack(PythonInterpreter interpreter) {
-		this.busy.decrementAndGet();
-		this.idle.offerFirst(interpreter);
-	}
-
-	private Iterable<byte[]> loading(StartResponse startResponse, Duration retryAfter) throws Exception {
-		startResponse.start("503 Service Unavailable",
-				List.of(Header.of("Content-Type", "text/plain; charset=utf-8"),
-						Header.of("Retry-After", Long.toString(Math.max(0, retryAfter.toSeconds())))),
-				null);
-		return List.of(("Python application '" + this.app + "' is starting: no interpreter context is ready yet\n")
-			.getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static WsgiInput input(Map<String, Object> environ) {
-		Object input = environ.get(Environ.WSGI_INPUT);
-		return (input instanceof WsgiInput wsgiInput) ? wsgiInput : new WsgiInput((InputStream) input);
-	}
-
-	private static Source bridgeSource() {
-		try (InputStream in = PythonWsgiApplication.class.getResourceAsStream("wsgiflux_bridge.py")) {
-			String code = new String(Objects.requireNonNull(in, "wsgiflux_bridge.py").readAllBytes(),
-					StandardCharsets.UTF_8);
-			return Source.newBuilder(LANGUAGE, code, "wsgiflux_bridge.py").buildLiteral();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		this.pool.beforeInterrupt(hook);
 	}
 
 	/**
