@@ -32,9 +32,6 @@ final class HttpProtocols {
 	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils
 		.isPresent("reactor.netty.http.server.HttpServerRequest", HttpProtocols.class.getClassLoader());
 
-	private HttpProtocols() {
-	}
-
 	/** Spring's request over Reactor Netty, as the server hands it to the handler before any filter changes it. */
 	private static final @Nullable Class<?> REACTOR_SERVER_REQUEST = REACTOR_NETTY_PRESENT ? ClassUtils.resolveClassName(
 			"org.springframework.http.server.reactive.ReactorServerHttpRequest", HttpProtocols.class.getClassLoader())
@@ -42,6 +39,9 @@ final class HttpProtocols {
 
 	/** The last request class found to have no native request (a mock); racy on purpose, a cache only. */
 	private static @Nullable Class<?> withoutNativeRequest;
+
+	private HttpProtocols() {
+	}
 
 	/**
 	 * The Reactor Netty request behind a request, or {@code null} for another server or a mock. Look it up once per
