@@ -31,6 +31,10 @@ import reactor.netty.http.server.HttpServerRequest;
  * on reading (RFC 9110 10.1.1). Reactor Netty sends {@code 100 Continue} only when the body is read, and kept the
  * connection when a handler answered without reading: the next request was read as the skipped body (a 400). The
  * final response then gets {@code Connection: close}.</li>
+ * <li>A body of unknown length to an HTTP/1.0 request: Reactor Netty sent it chunked, which an HTTP/1.0 client cannot
+ * read and RFC 9112 6.1 forbids ("MUST NOT send a response containing Transfer-Encoding unless the corresponding
+ * request indicates HTTP/1.1"). The response loses {@code Transfer-Encoding} and gets {@code Connection: close}: the
+ * body is delimited by the close (RFC 9112 6.3, item 8).</li>
  * </ul>
  */
 @ChannelHandler.Sharable
@@ -75,6 +79,11 @@ public final class PersistentConnectionHandler extends ChannelOutboundHandlerAda
 
 	private static void persistence(ChannelHandlerContext ctx, HttpResponse response, HttpServerRequest request) {
 		HttpHeaders headers = response.headers();
+		if (request.version() == HttpVersion.HTTP_1_0 && HttpUtil.isTransferEncodingChunked(response)) {
+			headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+			headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+			return;
+		}
 		if (expectsContinue(request) && ctx.channel().attr(CONTINUED).getAndSet(null) != request) {
 			headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
 			return;
