@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  * Checked: the environ (required keys, CGI values as ISO-8859-1 strings, {@code wsgi.version} (1, 0), the URL
  * scheme, {@code SCRIPT_NAME}/{@code PATH_INFO} shape, {@code CONTENT_LENGTH}, no {@code HTTP_CONTENT_*} keys, the
  * {@code wsgi.*} types); {@code start_response} (status line, header tokens and values, no hop-by-hop headers,
- * {@code Content-Type} present except for 1xx/204/304 and absent for them, a second call only with {@code excInfo});
+ * {@code Content-Type} present except for 1xx/204/304 (absent for them) and a declared {@code Content-Length: 0}
+ * (RFC 9110 8.3: a type describes content), a second call only with {@code excInfo});
  * the body (no null chunk, no iteration before {@code start_response}, nothing after {@code close()},
  * {@code close()} exactly once, no more bytes than the declared {@code Content-Length}); the streams (the application
  * never closes {@code wsgi.input} or {@code wsgi.errors}; the server's input honours read sizes and returns whole
@@ -318,8 +319,11 @@ public final class WsgiValidator implements WsgiApplication {
 			if (noBody) {
 				check(!contentType, Side.APPLICATION, "Content-Type must not be sent with status " + code);
 			}
-			else {
-				check(contentType, Side.APPLICATION, "Content-Type is required with status " + code);
+			else if (declared != 0) {
+				// wsgiref.validate requires it for every other status; RFC 9110 8.3 asks for it only with content,
+				// and 9.3.7 has a body-less OPTIONS answer declare Content-Length: 0.
+				check(contentType, Side.APPLICATION, "Content-Type is required with status " + code
+						+ " unless Content-Length is 0");
 			}
 			this.contentLength = declared;
 		}

@@ -70,7 +70,23 @@ class WsgiValidatorTests {
 		applicationViolation(start("200 OK", List.of(Header.of("Content-Type", "x"), Header.of("Connection", "close"))),
 				"hop-by-hop header 'Connection'");
 		applicationViolation(start("200 OK", List.of()), "Content-Type is required with status 200");
+		applicationViolation(start("200 OK", List.of(Header.of("Content-Length", "5"))),
+				"Content-Type is required with status 200");
 		applicationViolation(start("204 No Content", TEXT), "Content-Type must not be sent with status 204");
+	}
+
+	/**
+	 * RFC 9110 9.3.7: "A server MUST generate a Content-Length field with a value of "0" if no content is to be sent
+	 * in the response" to OPTIONS; 8.3: Content-Type describes content, so there is none to describe.
+	 */
+	@Test
+	void aResponseDeclaringNoContentNeedsNoContentType() throws Exception {
+		WsgiValidator options = WsgiValidator.wrap((env, start) -> {
+			start.start("200 OK", List.of(Header.of("Allow", "GET, HEAD, OPTIONS"), Header.of("Content-Length", "0")));
+			return List.of();
+		});
+		drain(options.call(environ(), SERVER_START));
+		options.assertNoViolations();
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import io.github.wsgiflux.validate.WsgiValidator;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.StringUtils;
 import org.springframework.web.reactive.function.server.RequestPredicate;
@@ -33,8 +34,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  *     .expectStatus().isOk()
  *     .expectHeader().contentType("application/json");
  * </pre>
- * Requests have no {@code Host} by default ({@code SERVER_NAME} is then {@code localhost}); set one, a base URL or
- * default headers through {@link #builder(WsgiMount)}.
+ * Requests carry {@code Host: localhost} unless they set their own or use an absolute URI ({@code SERVER_NAME}
+ * {@code localhost}, {@code SERVER_PORT} {@code 80}, {@code wsgi.url_scheme} {@code http}); set a base URL or other
+ * default headers through {@link #builder(WsgiMount)}. The body and headers are those the gateway hands to WebFlux:
+ * what Reactor Netty adds on the wire (framing, {@code Date}) is not there.
  */
 public final class WsgiTestClient {
 
@@ -79,7 +82,12 @@ public final class WsgiTestClient {
 		BoundedWsgiScheduler scheduler = new BoundedWsgiScheduler(WORKERS, 16, 1024);
 		WsgiHandlerFunction handler = new WsgiHandlerFunction(validated, scheduler, settings);
 		RouterFunction<ServerResponse> route = RouterFunctions.route(within(validated), handler);
-		return WebTestClient.bindToRouterFunction(route).configureClient().responseTimeout(Duration.ofSeconds(10));
+		// A Host as every HTTP/1.1 request has one (the server answers 400 without): a request's own, or an absolute
+		// URI's authority (RFC 9112 3.2.2), takes precedence.
+		return WebTestClient.bindToRouterFunction(route)
+			.configureClient()
+			.defaultHeader(HttpHeaders.HOST, "localhost")
+			.responseTimeout(Duration.ofSeconds(10));
 	}
 
 	/** The mount's paths, decided on the decoded path as the gateway's handler mapping does. */

@@ -30,7 +30,8 @@ class WsgiTestClientTests {
 		String body = new String(input.readAllBytes(), StandardCharsets.UTF_8);
 		String text = environ.get(Environ.REQUEST_METHOD) + " script=" + environ.get(Environ.SCRIPT_NAME) + " path="
 				+ environ.get(Environ.PATH_INFO) + " query=" + environ.get(Environ.QUERY_STRING) + " server="
-				+ environ.get(Environ.SERVER_NAME) + ":" + environ.get(Environ.SERVER_PORT) + " thread="
+				+ environ.get(Environ.SERVER_NAME) + ":" + environ.get(Environ.SERVER_PORT) + " host="
+				+ environ.get("HTTP_HOST") + " thread="
 				+ Thread.currentThread().getName() + " body=" + body;
 		start.start("200 OK", TEXT);
 		return List.of(text.getBytes(StandardCharsets.UTF_8));
@@ -49,7 +50,7 @@ class WsgiTestClientTests {
 			.expectHeader()
 			.contentType("text/plain;charset=utf-8")
 			.expectBody(String.class)
-			.consumeWith((result) -> assertThat(result.getResponseBody()).startsWith("POST script= path=/orders/42 query=page=2 server=localhost:80")
+			.consumeWith((result) -> assertThat(result.getResponseBody()).startsWith("POST script= path=/orders/42 query=page=2 server=localhost:80 host=localhost ")
 				.contains("thread=wsgi-test")
 				.endsWith("body=hello"));
 	}
@@ -63,7 +64,14 @@ class WsgiTestClientTests {
 			.expectStatus()
 			.isOk()
 			.expectBody(String.class)
-			.consumeWith((result) -> assertThat(result.getResponseBody()).startsWith("GET script=/legacy path=/cart query= server=shop.example:8080"));
+			.consumeWith((result) -> assertThat(result.getResponseBody()).startsWith("GET script=/legacy path=/cart query= server=shop.example:8080 host=shop.example:8080 "));
+		client.get()
+			.uri("/legacy/cart")
+			.header("Host", "legacy.example:8443")
+			.exchange()
+			.expectBody(String.class)
+			.consumeWith((result) -> assertThat(result.getResponseBody())
+				.contains("server=legacy.example:8443 host=legacy.example:8443 "));
 		client.get().uri("/elsewhere").exchange().expectStatus().isNotFound();
 	}
 
