@@ -220,12 +220,7 @@ final class WsgiCall implements Runnable, WriteListener {
 				logger.error("WSGI application failed on " + describe(), ex);
 			}
 			this.response.sendClaimed(this.mount.answers().failure(ex));
-			if (tooLarge != null) {
-				record(413, Outcome.BAD_REQUEST);
-			}
-			else {
-				record(500, Outcome.APPLICATION_ERROR);
-			}
+			record((tooLarge != null) ? 413 : 500, (tooLarge != null) ? Outcome.BAD_REQUEST : Outcome.APPLICATION_ERROR);
 			return;
 		}
 		if (ex instanceof InvalidResponseException || tooLarge != null) {
