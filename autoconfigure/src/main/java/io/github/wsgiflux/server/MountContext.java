@@ -10,13 +10,15 @@ import io.github.wsgiflux.spi.WsgiMount;
  * @param settings limits, timeouts, buffer size
  * @param answers the gateway's own responses and which failure gets which
  * @param recorder tells the observer how requests end
+ * @param timed whether a queue or request timeout is set, so that a call starts and stops timers at all
  */
 record MountContext(WsgiMount mount, BoundedWsgiScheduler scheduler, WsgiHandlerSettings settings,
-		GatewayAnswers answers, WsgiRequestRecorder recorder) {
+		GatewayAnswers answers, WsgiRequestRecorder recorder, boolean timed) {
 
 	MountContext(WsgiMount mount, BoundedWsgiScheduler scheduler, WsgiHandlerSettings settings) {
 		this(mount, scheduler, settings, new GatewayAnswers(settings),
-				new WsgiRequestRecorder(mount.getName(), settings.observer()));
+				new WsgiRequestRecorder(mount.getName(), settings.observer()),
+				settings.timer() != null && (settings.queueTimeout() != null || settings.requestTimeout() != null));
 	}
 
 }

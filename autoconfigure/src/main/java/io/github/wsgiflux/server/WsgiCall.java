@@ -136,7 +136,9 @@ final class WsgiCall implements Runnable, WriteListener {
 		}
 		this.worker = Thread.currentThread();
 		this.startNanos = System.nanoTime();
-		startRequestTimer();
+		if (this.mount.timed()) {
+			startRequestTimer();
+		}
 		Iterable<byte[]> result = null;
 		try {
 			result = this.mount.mount().getApplication().call(this.environ, this.response);
@@ -153,7 +155,9 @@ final class WsgiCall implements Runnable, WriteListener {
 			close(result);
 			this.input.finish();
 			this.errors.flush();
-			stopTimers();
+			if (this.mount.timed()) {
+				stopTimers();
+			}
 			endRunning();
 		}
 	}

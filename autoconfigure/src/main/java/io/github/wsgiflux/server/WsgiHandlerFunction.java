@@ -94,10 +94,13 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		catch (InvalidRequestException ex) {
 			return refuse(ex.refusalCause(), ex.getStatus(), method, path, ex.getMessage());
 		}
-		long contentLength = httpRequest.getHeaders().getContentLength();
-		if (maxBodySize >= 0 && contentLength > maxBodySize) {
-			return refuse(RefusalLog.Cause.BODY_TOO_LARGE, 413, method, path,
-					"Content-Length " + contentLength + " > wsgi.request.max-body-size " + maxBodySize);
+		if (maxBodySize >= 0) {
+			// The header section was just scanned into the environ: no second lookup in the request's headers.
+			long contentLength = declaredLength(environ.get(Environ.CONTENT_LENGTH));
+			if (contentLength > maxBodySize) {
+				return refuse(RefusalLog.Cause.BODY_TOO_LARGE, 413, method, path,
+						"Content-Length " + contentLength + " > wsgi.request.max-body-size " + maxBodySize);
+			}
 		}
 		if (remoteUser != null) {
 			environ.put(Environ.REMOTE_USER, remoteUser);
@@ -141,6 +144,22 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		this.refusals.refused(cause, status, method, path, reason);
 		this.context.recorder().refused(method, path, status);
 		return this.context.answers().refusal(status);
+	}
+
+	/**
+	 * The length a {@code CONTENT_LENGTH} environ value declares, or -1. Reactor Netty refuses a malformed one before
+	 * any handler runs; elsewhere a malformed value is left to the body read, as before any limit.
+	 */
+	private static long declaredLength(@Nullable Object value) {
+		if (value instanceof String text && !text.isEmpty()) {
+			try {
+				return Long.parseLong(text);
+			}
+			catch (NumberFormatException ex) {
+				return -1;
+			}
+		}
+		return -1;
 	}
 
 	private static Publisher<DataBuffer> limit(Flux<DataBuffer> body, long maxBodySize) {
