@@ -35,10 +35,25 @@ public final class WsgiPythonAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(WsgiPythonAutoConfiguration.class);
 
+	/** Implementation name of Truffle's fallback runtime, which never compiles guest code. */
+	private static final String INTERPRETED = "Interpreted";
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	Engine pythonEngine() {
-		return Engine.newBuilder("python").build();
+		Engine engine = Engine.newBuilder("python").build();
+		String runtime = engine.getImplementationName();
+		String line = "GraalPy (Python " + engine.getLanguages().get("python").getVersion() + ") on the " + runtime
+				+ " Truffle runtime";
+		if (INTERPRETED.equals(runtime)) {
+			// The JVM lacks the Graal compiler or JVMCI: Python code runs about ten times slower than with it.
+			logger.warn(line + ": Python code is interpreted only; see the set-up of the optimized runtime in "
+					+ "wsgiflux's README");
+		}
+		else {
+			logger.info(line);
+		}
+		return engine;
 	}
 
 	@Bean
