@@ -7,6 +7,8 @@ import java.util.Map;
 
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.github.wsgiflux.server.HandlerMappingChain;
+import io.github.wsgiflux.server.LegacyPaths;
+import io.github.wsgiflux.server.LegacyPathsHandlerMapping;
 import io.github.wsgiflux.server.PersistentConnectionHandler;
 import io.github.wsgiflux.server.RequestTargetEncoder;
 import io.github.wsgiflux.server.TransferEncodingGuard;
@@ -133,6 +135,19 @@ public final class WsgiAutoConfiguration {
 		return mapping;
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	LegacyPaths wsgiLegacyPaths(WsgiProperties properties) {
+		return new LegacyPaths(properties.getRouting().getLegacyPaths());
+	}
+
+	/** The rollback switch: requests on {@code wsgi.routing.legacy-paths} go to WSGI ahead of native handlers. */
+	@Bean
+	@ConditionalOnMissingBean
+	LegacyPathsHandlerMapping wsgiLegacyPathsHandlerMapping(LegacyPaths legacyPaths, WsgiHandlerMapping mapping) {
+		return new LegacyPathsHandlerMapping(legacyPaths, mapping);
+	}
+
 	/**
 	 * Which forwarded-headers handling Spring Boot turned on, as {@code ServerProperties} decides it: the
 	 * {@code server.forward-headers-strategy} property, else {@code native} on a cloud platform that uses forwarded
@@ -166,7 +181,7 @@ public final class WsgiAutoConfiguration {
 		return new WsgiHandlerSettings(bufferSize, properties.getScheduler().getRetryAfter(),
 				properties.getRequest().getTimeout(), properties.getScheduler().getQueueTimeout(),
 				(maxBodySize != null) ? maxBodySize.toBytes() : -1, timer, observer,
-				properties.getResponse().isIncludeErrorDetails());
+				properties.getResponse().isIncludeErrorDetails(), properties.getRoutes().getMaxTemplates());
 	}
 
 	private static List<WsgiMount> resolveMounts(ObjectProvider<WsgiMount> mounts,

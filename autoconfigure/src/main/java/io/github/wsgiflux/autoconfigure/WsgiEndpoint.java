@@ -1,24 +1,63 @@
 package io.github.wsgiflux.autoconfigure;
 
+import java.security.Principal;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.github.wsgiflux.server.HandlerMappingChain;
+import io.github.wsgiflux.server.LegacyPaths;
+import io.github.wsgiflux.server.NativeHandlerProbe;
+import io.github.wsgiflux.server.RouteTable;
+import io.github.wsgiflux.server.WsgiHandlerFunction;
 import io.github.wsgiflux.server.WsgiHandlerMapping;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.context.ApplicationContext;
+import org.springframework.http.server.PathContainer;
 import org.springframework.web.reactive.HandlerMapping;
 
 /**
  * The {@code wsgi} actuator endpoint: the routing precedence (every handler mapping in dispatch order, with what it
- * serves), each WSGI mount, the scheduler's configuration and its live figures.
+ * serves), each WSGI mount, the scheduler's configuration and its live figures. Its sections, at
+ * {@code /actuator/wsgi/{section}}:
+ * <ul>
+ * <li>{@code routes}: what is left to migrate, the legacy traffic of each mount by route, each route marked when a
+ * native handler now takes it;</li>
+ * <li>{@code legacy-paths}: the rollback switch ({@code wsgi.routing.legacy-paths}); a write operation adds a pattern
+ * ({@code action} {@code add}, the default, or {@code remove}), a delete operation removes one.</li>
+ * </ul>
+ * Read-only unless {@code management.endpoint.wsgi.access=unrestricted}: switching routes at run time is a write
+ * operation, allowed as any other actuator write operation is.
  */
-@Endpoint(id = "wsgi")
+@Endpoint(id = "wsgi", defaultAccess = Access.READ_ONLY)
 public class WsgiEndpoint {
+
+	/** The section of the legacy traffic by route. */
+	public static final String ROUTES = "routes";
+
+	/** The section of the rollback switch. */
+	public static final String LEGACY_PATHS = "legacy-paths";
+
+	private static final Log logger = LogFactory.getLog(WsgiEndpoint.class);
+
+	private static final double NANOS_PER_MILLI = 1_000_000.0;
 
 	private final ApplicationContext context;
 
@@ -28,19 +67,23 @@ public class WsgiEndpoint {
 
 	private final WsgiProperties properties;
 
+	private final LegacyPaths legacyPaths;
+
 	/**
 	 * Create an instance.
 	 * @param context the context whose handler mappings make the chain
 	 * @param mapping the WSGI mapping
 	 * @param scheduler the scheduler
 	 * @param properties the configuration
+	 * @param legacyPaths the rollback switch
 	 */
 	public WsgiEndpoint(ApplicationContext context, WsgiHandlerMapping mapping, BoundedWsgiScheduler scheduler,
-			WsgiProperties properties) {
+			WsgiProperties properties, LegacyPaths legacyPaths) {
 		this.context = context;
 		this.mapping = mapping;
 		this.scheduler = scheduler;
 		this.properties = properties;
+		this.legacyPaths = legacyPaths;
 	}
 
 	/**
@@ -65,6 +108,199 @@ public class WsgiEndpoint {
 				this.scheduler.getTimedOutCount(), this.scheduler.getCompletedCount());
 		return new WsgiDescriptor(this.properties.getRouting().getPrecedence().name(), this.mapping.getOrder(), mounts,
 				chain, scheduler, live);
+	}
+
+	/**
+	 * One section of the endpoint.
+	 * @param section {@value #ROUTES} or {@value #LEGACY_PATHS}
+	 * @return the section, or {@code null} (404) for an unknown one
+	 */
+	@ReadOperation
+	public @Nullable Object section(@Selector String section) {
+		return switch (section) {
+			case ROUTES -> routes();
+			case LEGACY_PATHS -> legacyPaths();
+			default -> null;
+		};
+	}
+
+	/**
+	 * Add or remove a legacy path: the rollback switch of a migrated route, effective for the next request.
+	 * @param section {@value #LEGACY_PATHS}
+	 * @param pattern the path pattern
+	 * @param action {@code add} (the default) or {@code remove}
+	 * @param principal who asks, when Spring Security authenticated them
+	 * @return the legacy paths after the change
+	 */
+	@WriteOperation
+	public LegacyPathsDescriptor change(@Selector String section, String pattern, @Nullable String action,
+			@Nullable Principal principal) {
+		requireLegacyPaths(section);
+		if (action == null || action.equals("add")) {
+			return add(pattern, principal);
+		}
+		if (action.equals("remove")) {
+			return remove(pattern, principal);
+		}
+		throw new InvalidEndpointRequestException("Unknown action '" + action + "': add or remove",
+				"Unknown action: add or remove");
+	}
+
+	/**
+	 * Remove a legacy path: the migrated route goes back to its native handler, effective for the next request.
+	 * @param section {@value #LEGACY_PATHS}
+	 * @param pattern the path pattern, as added
+	 * @param principal who asks, when Spring Security authenticated them
+	 * @return the legacy paths after the change
+	 */
+	@DeleteOperation
+	public LegacyPathsDescriptor delete(@Selector String section, String pattern, @Nullable Principal principal) {
+		requireLegacyPaths(section);
+		return remove(pattern, principal);
+	}
+
+	/**
+	 * The legacy paths.
+	 * @return the patterns
+	 */
+	public LegacyPathsDescriptor legacyPaths() {
+		return new LegacyPathsDescriptor(this.legacyPaths.getPatterns());
+	}
+
+	/**
+	 * The legacy traffic of each mount by route, most requested first, each route marked with the native handler
+	 * mapping that takes it now, if any, and the legacy path that sends it back to the WSGI application, if any.
+	 * @return the report, once each route was resolved against the native handler mappings
+	 */
+	public Mono<RoutesDescriptor> routes() {
+		String contextPath = this.context.getEnvironment().getProperty("spring.webflux.base-path", "");
+		NativeHandlerProbe probe = NativeHandlerProbe.of(this.context.getBeansOfType(HandlerMapping.class),
+				this.mapping, contextPath);
+		return Flux.fromIterable(this.mapping.getHandlers())
+			.concatMap((handler) -> mountRoutes(handler, probe, contextPath))
+			.collectList()
+			.map((mounts) -> new RoutesDescriptor(this.legacyPaths.getPatterns(), mounts));
+	}
+
+	private Mono<MountRoutes> mountRoutes(WsgiHandlerFunction handler, NativeHandlerProbe probe, String contextPath) {
+		String path = handler.getMount().getPath().isEmpty() ? "/" : handler.getMount().getPath();
+		String name = handler.getMount().getName();
+		RouteTable table = handler.getRoutes();
+		if (table == null) {
+			return Mono.just(new MountRoutes(path, name, 0, List.of(), null));
+		}
+		List<RouteTable.Route> routes = table.getRoutes()
+			.stream()
+			.sorted(Comparator.comparingLong(RouteTable.Route::getCount).reversed())
+			.toList();
+		return Flux.fromIterable(routes)
+			.concatMap((route) -> probe.resolve(route.getMethod(), route.getSamplePath())
+				.map((nativeHandler) -> row(route, nativeHandler, legacyPath(route.getSamplePath(), contextPath))))
+			.collectList()
+			.map((rows) -> new MountRoutes(path, name, table.getMaxTemplates(), rows,
+					row(table.getOther(), Optional.empty(), null)));
+	}
+
+	private @Nullable String legacyPath(String rawPath, String contextPath) {
+		if (!rawPath.startsWith(contextPath)) {
+			return null;
+		}
+		try {
+			return this.legacyPaths.match(PathContainer.parsePath(rawPath.substring(contextPath.length())));
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private static Route row(RouteTable.Route route, Optional<String> nativeHandler, @Nullable String legacyPath) {
+		Map<String, Long> statuses = new LinkedHashMap<>();
+		for (int statusClass = 2; statusClass <= 5; statusClass++) {
+			statuses.put(statusClass + "xx", route.getStatusCount(statusClass));
+		}
+		long lastSeen = route.getLastSeen();
+		return new Route(route.getMethod(), route.getTemplate(), route.getCount(),
+				(lastSeen != 0) ? Instant.ofEpochMilli(lastSeen) : null, statuses,
+				route.getPercentileNanos(0.5) / NANOS_PER_MILLI, route.getPercentileNanos(0.99) / NANOS_PER_MILLI,
+				nativeHandler.orElse(null), legacyPath, nativeHandler.isPresent() && legacyPath == null);
+	}
+
+	private LegacyPathsDescriptor add(String pattern, @Nullable Principal principal) {
+		boolean added;
+		try {
+			added = this.legacyPaths.add(pattern);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid path pattern");
+		}
+		if (added) {
+			logger.info("WSGI legacy path " + pattern.strip() + " added by " + who(principal)
+					+ ": its requests go to the WSGI application; legacy paths now " + this.legacyPaths);
+		}
+		return legacyPaths();
+	}
+
+	private LegacyPathsDescriptor remove(String pattern, @Nullable Principal principal) {
+		if (this.legacyPaths.remove(pattern)) {
+			logger.info("WSGI legacy path " + pattern.strip() + " removed by " + who(principal)
+					+ ": its requests go to the native handlers again; legacy paths now " + this.legacyPaths);
+		}
+		return legacyPaths();
+	}
+
+	private static void requireLegacyPaths(String section) {
+		if (!LEGACY_PATHS.equals(section)) {
+			throw new InvalidEndpointRequestException("Only the " + LEGACY_PATHS + " section can be changed, not '"
+					+ section + "'", "Only the " + LEGACY_PATHS + " section can be changed");
+		}
+	}
+
+	private static String who(@Nullable Principal principal) {
+		return (principal != null) ? principal.getName() : "anonymous";
+	}
+
+	/**
+	 * The legacy paths.
+	 * @param patterns the patterns whose requests go to the WSGI application even where a native handler exists
+	 */
+	public record LegacyPathsDescriptor(List<String> patterns) {
+	}
+
+	/**
+	 * The legacy traffic by route.
+	 * @param legacyPaths the patterns that go to the WSGI application even where a native handler exists
+	 * @param mounts each mount's routes
+	 */
+	public record RoutesDescriptor(List<String> legacyPaths, List<MountRoutes> mounts) {
+	}
+
+	/**
+	 * The routes of one mount.
+	 * @param path the mount path
+	 * @param name its name
+	 * @param maxTemplates how many routes are counted on their own; 0 when routes are not counted
+	 * @param routes the routes counted on their own, most requested first
+	 * @param other the requests of every later route, or {@code null} when routes are not counted
+	 */
+	public record MountRoutes(String path, String name, int maxTemplates, List<Route> routes, @Nullable Route other) {
+	}
+
+	/**
+	 * One route: a method and a path template, identifiers collapsed to {@code {id}}.
+	 * @param method the HTTP method
+	 * @param template the path template, context path included
+	 * @param count requests
+	 * @param lastSeen when the last one ended
+	 * @param statuses requests by status class ({@code 2xx} to {@code 5xx}); aborted requests are in none
+	 * @param p50Millis the median time, approximate (at most a quarter above the true value)
+	 * @param p99Millis the 99th percentile time, approximate (at most a quarter above the true value)
+	 * @param nativeHandler the bean name of the native handler mapping that takes this route now, if any
+	 * @param legacyPath the legacy path that sends it to the WSGI application anyway, if any
+	 * @param shadowed whether a native handler takes it now, so that it no longer reaches the WSGI application
+	 */
+	public record Route(String method, String template, long count, @Nullable Instant lastSeen,
+			Map<String, Long> statuses, double p50Millis, double p99Millis, @Nullable String nativeHandler,
+			@Nullable String legacyPath, boolean shadowed) {
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.github.wsgiflux.autoconfigure;
 
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
+import io.github.wsgiflux.server.LegacyPaths;
 import io.github.wsgiflux.server.WsgiHandlerMapping;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -14,7 +15,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The {@code wsgi} actuator endpoint, when the actuator is on the class path and the endpoint is exposed
- * ({@code management.endpoints.web.exposure.include=wsgi}).
+ * ({@code management.endpoints.web.exposure.include=wsgi}). Read-only by default: its write operations (the
+ * rollback switch, {@code wsgi.routing.legacy-paths}) need {@code management.endpoint.wsgi.access=unrestricted}.
  */
 @AutoConfiguration(after = WsgiAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
@@ -25,8 +27,8 @@ public final class WsgiEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WsgiEndpoint wsgiEndpoint(ApplicationContext context, WsgiHandlerMapping mapping, BoundedWsgiScheduler scheduler,
-			WsgiProperties properties) {
-		return new WsgiEndpoint(context, mapping, scheduler, properties);
+			WsgiProperties properties, LegacyPaths legacyPaths) {
+		return new WsgiEndpoint(context, mapping, scheduler, properties, legacyPaths);
 	}
 
 }

@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Micrometer metrics of the WSGI gateway:
  * <ul>
- * <li>{@code wsgi.requests} (timer), tagged {@code mount}, {@code method}, {@code status} and {@code outcome};</li>
+ * <li>{@code wsgi.requests} (timer), tagged {@code mount}, {@code method}, {@code status} and {@code outcome}, and
+ * {@code route} (the route template, bounded by {@code wsgi.routes.max-templates} per mount) when asked for;</li>
  * <li>{@code wsgi.requests.active} and {@code wsgi.requests.queued} (gauges);</li>
  * <li>{@code wsgi.requests.rejected} (counter, tag {@code reason}: {@code overload} or {@code queue-timeout});</li>
  * <li>{@code wsgi.requests.timeouts} (counter).</li>
@@ -39,6 +40,8 @@ public class WsgiMetrics implements WsgiRequestObserver, MeterBinder {
 
 	private final BoundedWsgiScheduler scheduler;
 
+	private final boolean routeTag;
+
 	private volatile MeterRegistry registry;
 
 	/**
@@ -49,20 +52,36 @@ public class WsgiMetrics implements WsgiRequestObserver, MeterBinder {
 	private volatile Map<String, AtomicReferenceArray<@Nullable AtomicReferenceArray<@Nullable Timer>>> timers =
 			new ConcurrentHashMap<>();
 
+	/** As {@link #timers}, per mount and route, when timers are tagged with the route. */
+	private volatile Map<String, Map<String, AtomicReferenceArray<@Nullable AtomicReferenceArray<@Nullable Timer>>>> routeTimers =
+			new ConcurrentHashMap<>();
+
 	/**
-	 * Create an instance.
+	 * Create an instance whose timers have no route tag.
 	 * @param scheduler the scheduler whose figures are published
 	 * @param registry where requests are recorded
 	 */
 	public WsgiMetrics(BoundedWsgiScheduler scheduler, MeterRegistry registry) {
+		this(scheduler, registry, false);
+	}
+
+	/**
+	 * Create an instance.
+	 * @param scheduler the scheduler whose figures are published
+	 * @param registry where requests are recorded
+	 * @param routeTag whether timers are tagged with the route template
+	 */
+	public WsgiMetrics(BoundedWsgiScheduler scheduler, MeterRegistry registry, boolean routeTag) {
 		this.scheduler = scheduler;
 		this.registry = registry;
+		this.routeTag = routeTag;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		this.registry = registry;
 		this.timers = new ConcurrentHashMap<>();
+		this.routeTimers = new ConcurrentHashMap<>();
 		Gauge.builder("wsgi.requests.active", this.scheduler, BoundedWsgiScheduler::getActiveCount)
 			.description("WSGI requests running on a worker")
 			.register(registry);
@@ -90,11 +109,15 @@ public class WsgiMetrics implements WsgiRequestObserver, MeterBinder {
 	private Timer timer(WsgiRequestRecord request) {
 		int method = methodIndex(request.method());
 		int status = request.status();
+		String route = this.routeTag ? request.route() : null;
 		if (status < 0 || status >= STATUSES) {
-			return register(request.mount(), method, request.outcome(), status);
+			return register(request.mount(), method, request.outcome(), status, route);
 		}
-		AtomicReferenceArray<@Nullable AtomicReferenceArray<@Nullable Timer>> rows = this.timers
-			.computeIfAbsent(request.mount(), (mount) -> new AtomicReferenceArray<>(OUTCOMES.length * METHODS.length));
+		AtomicReferenceArray<@Nullable AtomicReferenceArray<@Nullable Timer>> rows = (route != null)
+				? this.routeTimers.computeIfAbsent(request.mount(), (mount) -> new ConcurrentHashMap<>())
+					.computeIfAbsent(route, (key) -> new AtomicReferenceArray<>(OUTCOMES.length * METHODS.length))
+				: this.timers.computeIfAbsent(request.mount(),
+						(mount) -> new AtomicReferenceArray<>(OUTCOMES.length * METHODS.length));
 		int rowIndex = request.outcome().ordinal() * METHODS.length + method;
 		AtomicReferenceArray<@Nullable Timer> row = rows.get(rowIndex);
 		if (row == null) {
@@ -104,17 +127,18 @@ public class WsgiMetrics implements WsgiRequestObserver, MeterBinder {
 		Timer timer = row.get(status);
 		if (timer == null) {
 			// Micrometer returns the registered meter for an existing tag set, so a lost race registers nothing twice.
-			timer = register(request.mount(), method, request.outcome(), status);
+			timer = register(request.mount(), method, request.outcome(), status, route);
 			row.set(status, timer);
 		}
 		return timer;
 	}
 
-	private Timer register(String mount, int method, Outcome outcome, int status) {
+	private Timer register(String mount, int method, Outcome outcome, int status, @Nullable String route) {
+		Tags tags = Tags.of("mount", mount, "method", METHODS[method], "status", Integer.toString(status), "outcome",
+				outcome.name());
 		return Timer.builder("wsgi.requests")
 			.description("WSGI requests, from arrival to the end of the response")
-			.tags(Tags.of("mount", mount, "method", METHODS[method], "status", Integer.toString(status), "outcome",
-					outcome.name()))
+			.tags((route != null) ? tags.and("route", route) : tags)
 			.register(this.registry);
 	}
 

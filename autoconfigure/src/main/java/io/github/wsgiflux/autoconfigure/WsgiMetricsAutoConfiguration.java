@@ -27,8 +27,8 @@ public final class WsgiMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WsgiMetrics wsgiMetrics(BoundedWsgiScheduler scheduler, MeterRegistry registry) {
-		return new WsgiMetrics(scheduler, registry);
+	WsgiMetrics wsgiMetrics(BoundedWsgiScheduler scheduler, MeterRegistry registry, WsgiProperties properties) {
+		return new WsgiMetrics(scheduler, registry, properties.getMetrics().isRouteTag());
 	}
 
 	@Configuration(proxyBeanMethods = false)

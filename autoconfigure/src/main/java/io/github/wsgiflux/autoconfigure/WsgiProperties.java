@@ -1,6 +1,8 @@
 package io.github.wsgiflux.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +32,10 @@ public class WsgiProperties {
 
 	private final AccessLog accessLog = new AccessLog();
 
+	private final Routes routes = new Routes();
+
+	private final Metrics metrics = new Metrics();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -58,6 +64,14 @@ public class WsgiProperties {
 		return this.accessLog;
 	}
 
+	public Routes getRoutes() {
+		return this.routes;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
 	/**
 	 * Where the WSGI application sits among the native handlers.
 	 */
@@ -79,6 +93,21 @@ public class WsgiProperties {
 		 * Explicit order of the WSGI handler mapping, overriding the one implied by the precedence.
 		 */
 		private @Nullable Integer order;
+
+		/**
+		 * Path patterns (PathPattern syntax, matched against the path within the application) whose requests go to
+		 * the WSGI application even where a native handler exists: the rollback switch of a migrated route. The
+		 * 'wsgi' actuator endpoint adds and removes patterns at run time.
+		 */
+		private List<String> legacyPaths = new ArrayList<>();
+
+		public List<String> getLegacyPaths() {
+			return this.legacyPaths;
+		}
+
+		public void setLegacyPaths(List<String> legacyPaths) {
+			this.legacyPaths = legacyPaths;
+		}
 
 		public String getMountPath() {
 			return this.mountPath;
@@ -339,6 +368,47 @@ public class WsgiProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * The legacy traffic by route, shown by the 'wsgi' actuator endpoint.
+	 */
+	public static class Routes {
+
+		/**
+		 * Number of routes (method and path template) counted on their own per mount; later ones are counted as
+		 * 'other'. 0 counts none.
+		 */
+		private int maxTemplates = 500;
+
+		public int getMaxTemplates() {
+			return this.maxTemplates;
+		}
+
+		public void setMaxTemplates(int maxTemplates) {
+			this.maxTemplates = maxTemplates;
+		}
+
+	}
+
+	/**
+	 * Metrics of the WSGI requests.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether to tag 'wsgi.requests' with the route template (bounded by wsgi.routes.max-templates per mount).
+		 */
+		private boolean routeTag;
+
+		public boolean isRouteTag() {
+			return this.routeTag;
+		}
+
+		public void setRouteTag(boolean routeTag) {
+			this.routeTag = routeTag;
 		}
 
 	}

@@ -78,6 +78,9 @@ public final class HandlerMappingChain {
 				.map((handler) -> "WSGI " + handler.getMount())
 				.collect(Collectors.joining(", "));
 		}
+		if (mapping instanceof LegacyPathsHandlerMapping legacy) {
+			return "legacy paths " + legacy.getLegacyPaths() + " -> WSGI";
+		}
 		if (mapping instanceof RouterFunctionMapping functions) {
 			RouterFunction<?> function = functions.getRouterFunction();
 			return (function != null) ? countRoutes(function) + " route(s)" : "no routes";

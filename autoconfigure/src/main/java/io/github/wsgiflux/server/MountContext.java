@@ -17,7 +17,8 @@ record MountContext(WsgiMount mount, BoundedWsgiScheduler scheduler, WsgiHandler
 
 	MountContext(WsgiMount mount, BoundedWsgiScheduler scheduler, WsgiHandlerSettings settings) {
 		this(mount, scheduler, settings, new GatewayAnswers(settings),
-				new WsgiRequestRecorder(mount.getName(), settings.observer()),
+				new WsgiRequestRecorder(mount.getName(), settings.observer(),
+						(settings.maxRouteTemplates() > 0) ? new RouteTable(settings.maxRouteTemplates()) : null),
 				settings.timer() != null && (settings.queueTimeout() != null || settings.requestTimeout() != null));
 	}
 

@@ -129,6 +129,14 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 	}
 
 	/**
+	 * The traffic of this mount by route.
+	 * @return the routes, or {@code null} when they are not counted
+	 */
+	public @Nullable RouteTable getRoutes() {
+		return this.context.recorder().routes();
+	}
+
+	/**
 	 * The settings of this handler.
 	 * @return the settings
 	 */

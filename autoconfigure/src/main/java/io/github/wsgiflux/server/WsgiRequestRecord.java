@@ -1,5 +1,7 @@
 package io.github.wsgiflux.server;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What happened to one WSGI request.
  * @param mount the name of the mount that served it
@@ -10,9 +12,27 @@ package io.github.wsgiflux.server;
  * @param bytes the body bytes the application produced
  * @param queueNanos how long the request waited for a worker
  * @param totalNanos how long the request took, from arrival to its end
+ * @param route the route template the request was counted in ({@link RouteTable}), or {@code null} when routes are
+ * not counted
  */
 public record WsgiRequestRecord(String mount, String method, String path, int status, Outcome outcome, long bytes,
-		long queueNanos, long totalNanos) {
+		long queueNanos, long totalNanos, @Nullable String route) {
+
+	/**
+	 * A record without a route.
+	 * @param mount the name of the mount that served it
+	 * @param method the HTTP method
+	 * @param path the raw request path
+	 * @param status the status sent, or 0 when the connection was aborted before a status was sent
+	 * @param outcome how the request ended
+	 * @param bytes the body bytes the application produced
+	 * @param queueNanos how long the request waited for a worker
+	 * @param totalNanos how long the request took, from arrival to its end
+	 */
+	public WsgiRequestRecord(String mount, String method, String path, int status, Outcome outcome, long bytes,
+			long queueNanos, long totalNanos) {
+		this(mount, method, path, status, outcome, bytes, queueNanos, totalNanos, null);
+	}
 
 	/**
 	 * How a request ended.

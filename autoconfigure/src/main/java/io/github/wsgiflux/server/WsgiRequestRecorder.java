@@ -1,11 +1,12 @@
 package io.github.wsgiflux.server;
 
 import io.github.wsgiflux.server.WsgiRequestRecord.Outcome;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Tells a mount's {@link WsgiRequestObserver} (metrics, access log) that requests start and how they end: the one
- * place that builds a {@link WsgiRequestRecord}. Without an observer nothing is built, so nothing is allocated per
- * request.
+ * Tells a mount's {@link WsgiRequestObserver} (metrics, access log) that requests start and how they end, and counts
+ * them in the mount's {@link RouteTable}: the one place that builds a {@link WsgiRequestRecord}. Without an observer
+ * nothing is built, and counting a known route allocates nothing, so nothing is allocated per request.
  */
 final class WsgiRequestRecorder {
 
@@ -13,9 +14,12 @@ final class WsgiRequestRecorder {
 
 	private final WsgiRequestObserver observer;
 
-	WsgiRequestRecorder(String mount, WsgiRequestObserver observer) {
+	private final @Nullable RouteTable routes;
+
+	WsgiRequestRecorder(String mount, WsgiRequestObserver observer, @Nullable RouteTable routes) {
 		this.mount = mount;
 		this.observer = observer;
+		this.routes = routes;
 	}
 
 	/** A request was accepted and goes to the scheduler. */
@@ -27,10 +31,11 @@ final class WsgiRequestRecorder {
 
 	/** A request was refused before a worker was asked for: it starts and ends at once. */
 	void refused(String method, String path, int status) {
+		String route = route(method, path, status, 0);
 		if (this.observer != WsgiRequestObserver.NONE) {
 			this.observer.requestStarted(this.mount, method, path);
 			this.observer.requestEnded(
-					new WsgiRequestRecord(this.mount, method, path, status, Outcome.BAD_REQUEST, 0, 0, 0));
+					new WsgiRequestRecord(this.mount, method, path, status, Outcome.BAD_REQUEST, 0, 0, 0, route));
 		}
 	}
 
@@ -43,17 +48,31 @@ final class WsgiRequestRecorder {
 	 */
 	void ended(String method, String path, int status, Outcome outcome, long bytes, long arrivalNanos,
 			long startNanos) {
+		if (!isObserved()) {
+			return;
+		}
+		long now = System.nanoTime();
+		String route = route(method, path, status, now - arrivalNanos);
 		if (this.observer != WsgiRequestObserver.NONE) {
-			long now = System.nanoTime();
 			long queued = ((startNanos != 0) ? startNanos : now) - arrivalNanos;
 			this.observer.requestEnded(new WsgiRequestRecord(this.mount, method, path, status, outcome, bytes, queued,
-					now - arrivalNanos));
+					now - arrivalNanos, route));
 		}
 	}
 
-	/** Whether anybody observes: a call records its outcome once only when this is true. */
+	/** Whether anybody observes or routes are counted: a call records its outcome once only when this is true. */
 	boolean isObserved() {
-		return this.observer != WsgiRequestObserver.NONE;
+		return this.observer != WsgiRequestObserver.NONE || this.routes != null;
+	}
+
+	/** The routes counted, if they are. */
+	@Nullable RouteTable routes() {
+		return this.routes;
+	}
+
+	private @Nullable String route(String method, String path, int status, long nanos) {
+		RouteTable routes = this.routes;
+		return (routes != null) ? routes.record(method, path, status, nanos).getTemplate() : null;
 	}
 
 }

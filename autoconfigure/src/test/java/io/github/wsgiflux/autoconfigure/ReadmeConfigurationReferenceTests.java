@@ -16,7 +16,8 @@ class ReadmeConfigurationReferenceTests {
 	@Test
 	void everyPropertyOfTheMetadataIsDocumentedInTheReadmeWithItsDefault() throws IOException {
 		assertThat(ReadmeConfigurationReference.assertDocumented("wsgi."))
-			.contains("wsgi.enabled", "wsgi.scheduler.thread-cap", "wsgi.routing.precedence");
+			.contains("wsgi.enabled", "wsgi.scheduler.thread-cap", "wsgi.routing.precedence",
+					"wsgi.routing.legacy-paths", "wsgi.routes.max-templates", "wsgi.metrics.route-tag");
 	}
 
 }

@@ -5,6 +5,9 @@ import java.util.List;
 
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.github.wsgiflux.server.WsgiEnvironSettings;
+import io.github.wsgiflux.server.LegacyPaths;
+import io.github.wsgiflux.server.LegacyPathsHandlerMapping;
+import io.github.wsgiflux.server.RouteTable;
 import io.github.wsgiflux.server.WsgiHandlerMapping;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.WsgiApplication;
@@ -175,6 +178,38 @@ class WsgiAutoConfigurationTests {
 				.isSameAs(context.getBean(WsgiAutoConfiguration.SCHEDULER_BEAN_NAME));
 			assertThat(context.getBean(WsgiAutoConfiguration.SCHEDULER_BEAN_NAME).toString()).contains("user-wsgi");
 		});
+	}
+
+	@Test
+	void legacyPathsMappingSitsAfterActuatorAndBeforeNativeHandlersWithTheConfiguredPatterns() {
+		this.contextRunner.withUserConfiguration(OneApp.class)
+			.withPropertyValues("wsgi.routing.legacy-paths=/stats,/orders/**")
+			.run((context) -> {
+				LegacyPathsHandlerMapping mapping = context.getBean(LegacyPathsHandlerMapping.class);
+				assertThat(mapping).extracting("order").isEqualTo(LegacyPathsHandlerMapping.DEFAULT_ORDER);
+				assertThat(mapping.getOrder()).isGreaterThan(-100).isLessThan(WsgiAutoConfiguration.BEFORE_NATIVE_ORDER);
+				assertThat(context.getBean(LegacyPaths.class).getPatterns()).containsExactly("/stats", "/orders/**");
+			});
+	}
+
+	@Test
+	void whenALegacyPathCannotBeParsedThenStartupFailsWithAClearMessage() {
+		this.contextRunner.withUserConfiguration(OneApp.class)
+			.withPropertyValues("wsgi.routing.legacy-paths=/orders/{id")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("Invalid legacy path pattern '/orders/{id'"));
+	}
+
+	@Test
+	void routesAreCountedUpToTheConfiguredBoundOrNotAtAll() {
+		this.contextRunner.withUserConfiguration(OneApp.class).withPropertyValues("wsgi.routes.max-templates=7")
+			.run((context) -> assertThat(context.getBean(WsgiHandlerMapping.class).getHandlers().get(0).getRoutes())
+				.extracting(RouteTable::getMaxTemplates)
+				.isEqualTo(7));
+		this.contextRunner.withUserConfiguration(OneApp.class).withPropertyValues("wsgi.routes.max-templates=0")
+			.run((context) -> assertThat(context.getBean(WsgiHandlerMapping.class).getHandlers().get(0).getRoutes())
+				.isNull());
 	}
 
 	@Test

@@ -61,6 +61,36 @@ class WsgiOperationsAutoConfigurationTests {
 	}
 
 	@Test
+	void whenRouteTagEnabledThenRequestsAreTimedByRouteTemplate() {
+		this.contextRunner.withUserConfiguration(WsgiAutoConfigurationTests.OneApp.class, Registry.class)
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
+			.withPropertyValues("wsgi.metrics.route-tag=true")
+			.run((context) -> {
+				WebTestClient client = WebTestClient.bindToApplicationContext(context).build();
+				client.get().uri("/orders/1").exchange().expectStatus().isOk();
+				client.get().uri("/orders/2").exchange().expectStatus().isOk();
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> registry.find("wsgi.requests").tag("route", "/orders/{id}").timer() != null
+							&& registry.get("wsgi.requests").tag("route", "/orders/{id}").timer().count() == 2);
+			});
+	}
+
+	@Test
+	void whenRouteTagNotEnabledThenTimersHaveNoRouteTag() {
+		this.contextRunner.withUserConfiguration(WsgiAutoConfigurationTests.OneApp.class, Registry.class)
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
+			.run((context) -> {
+				WebTestClient.bindToApplicationContext(context).build().get().uri("/orders/1").exchange()
+					.expectStatus().isOk();
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(Duration.ofSeconds(5)).until(() -> registry.find("wsgi.requests").timer() != null);
+				assertThat(registry.find("wsgi.requests").timers())
+					.allSatisfy((timer) -> assertThat(timer.getId().getTag("route")).isNull());
+			});
+	}
+
+	@Test
 	void whenNoMeterRegistryThenNoMetrics() {
 		this.contextRunner.withUserConfiguration(WsgiAutoConfigurationTests.OneApp.class)
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(WsgiMetrics.class));

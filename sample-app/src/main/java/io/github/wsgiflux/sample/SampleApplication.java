@@ -56,7 +56,8 @@ public class SampleApplication {
 		return (event) -> {
 			if (event.getApplicationContext().getServerNamespace() == null) {
 				logger.info("wsgiflux sample running at http://localhost:" + event.getWebServer().getPort()
-						+ "/entries (native: /stats, /about, /help.html, /actuator/health)");
+						+ "/ (legacy: /entries; native: /stats, /about, /help.html; left to migrate: "
+						+ "/actuator/wsgi/routes)");
 			}
 		};
 	}

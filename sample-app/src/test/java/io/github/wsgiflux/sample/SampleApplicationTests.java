@@ -51,6 +51,42 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void rootAnswersAnIndexThatLinksTheGuestbookAndTheRoutesReport() throws Exception {
+		HttpResponse<String> response = get("/");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("href=\"/entries\"").contains("href=\"/actuator/wsgi/routes\"");
+	}
+
+	@Test
+	void formPostWithoutAuthorGets400WithAMessage() throws Exception {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/entries"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("message=anonymous"))
+			.build());
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).isEqualTo("author is required\n");
+	}
+
+	@Test
+	void routesReportListsTheLegacyRoutesAndTheSwitchSendsStatsBack() throws Exception {
+		assertThat(get("/entries/999998").statusCode()).isEqualTo(404);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> get("/actuator/wsgi/routes").body().contains("\"template\":\"/entries/{id}\""));
+		HttpResponse<String> switched = send(HttpRequest.newBuilder(uri("/actuator/wsgi/legacy-paths"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"pattern\":\"/stats\"}"))
+			.build());
+		try {
+			assertThat(switched.statusCode()).isEqualTo(200);
+			assertThat(get("/stats").body()).isEqualTo("legacy /stats");
+		}
+		finally {
+			send(HttpRequest.newBuilder(uri("/actuator/wsgi/legacy-paths?pattern=/stats")).DELETE().build());
+		}
+		assertThat(get("/stats").body()).isEqualTo("native /stats (RouterFunction)");
+	}
+
+	@Test
 	void actuatorHealthIsUp() throws Exception {
 		assertThat(get("/actuator/health").body()).contains("\"status\":\"UP\"");
 	}

@@ -29,7 +29,8 @@ import io.github.wsgiflux.spi.WsgiApplication;
  * included), so it could run on any WSGI-style server.
  * <ul>
  * <li>{@code GET /entries}: HTML list; {@code GET /entries/{id}}: one entry, or 404</li>
- * <li>{@code POST /entries}: a form post, answered with a redirect to the new entry</li>
+ * <li>{@code POST /entries}: a form post, answered with a redirect to the new entry, or 400 with a message when
+ * {@code author} or {@code message} is missing</li>
  * <li>{@code GET /api/entries}, {@code POST /api/entries}: the same as JSON</li>
  * <li>{@code GET /export.csv}: every entry, streamed row by row from an open JDBC cursor</li>
  * <li>{@code GET /stats}, {@code GET /about}: pages that have since been migrated to native handlers</li>
@@ -81,6 +82,10 @@ public class LegacyGuestbook implements WsgiApplication {
 		}
 		if (path.equals("/entries") && method.equals("POST")) {
 			Map<String, String> form = parseForm(env.input().readAllBytes());
+			String invalid = invalid(form);
+			if (invalid != null) {
+				return badRequest(start, invalid);
+			}
 			long id = insert(form.get("author"), form.get("message"));
 			start.start("303 See Other", List.of(Header.of("Location", base + "/entries/" + id),
 					Header.of("Content-Type", "text/plain")));
@@ -101,6 +106,10 @@ public class LegacyGuestbook implements WsgiApplication {
 		if (path.equals("/api/entries") && method.equals("POST")) {
 			Map<String, String> body = GuestbookJson
 				.parseObject(new String(env.input().readAllBytes(), StandardCharsets.UTF_8));
+			String invalid = invalid(body);
+			if (invalid != null) {
+				return badRequest(start, invalid);
+			}
 			long id = insert(body.get("author"), body.get("message"));
 			start.start("201 Created", List.of(Header.of("Content-Type", "application/json"),
 					Header.of("Location", base + "/api/entries/" + id)));
@@ -128,10 +137,19 @@ public class LegacyGuestbook implements WsgiApplication {
 		return html.toString();
 	}
 
-	private long insert(String author, String message) throws SQLException {
-		if (author == null || author.isBlank() || message == null) {
-			throw new IllegalArgumentException("author and message are required");
+	/** What is wrong with a new entry's fields, or null when nothing is: bad input is the client's error, a 400. */
+	private static String invalid(Map<String, String> fields) {
+		String author = fields.get("author");
+		if (author == null || author.isBlank()) {
+			return "author is required";
 		}
+		if (fields.get("message") == null) {
+			return "message is required";
+		}
+		return null;
+	}
+
+	private long insert(String author, String message) throws SQLException {
 		try (Connection connection = this.dataSource.getConnection();
 				PreparedStatement insert = connection.prepareStatement("INSERT INTO entry (author, message) VALUES (?, ?)",
 						Statement.RETURN_GENERATED_KEYS)) {
@@ -187,6 +205,11 @@ public class LegacyGuestbook implements WsgiApplication {
 		String page = "<!DOCTYPE html><html><head><title>" + escape(title) + "</title></head><body><h1>" + escape(title)
 				+ "</h1>" + body + "<p><small>served by the legacy WSGI application</small></p></body></html>";
 		return List.of(page.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static Iterable<byte[]> badRequest(StartResponse start, String message) throws Exception {
+		start.start("400 Bad Request", TEXT);
+		return List.of((message + "\n").getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static Iterable<byte[]> notFound(StartResponse start) throws Exception {

@@ -52,6 +52,46 @@ class LegacyGuestbookTests {
 	}
 
 	@Test
+	void aFormPostWithoutAuthorIsAnswered400WithAMessage() {
+		this.client.post()
+			.uri("/guestbook/entries")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.bodyValue("message=Hello%21")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType("text/plain;charset=utf-8")
+			.expectBody(String.class)
+			.isEqualTo("author is required\n");
+		this.client.post()
+			.uri("/guestbook/entries")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.bodyValue("author=+&message=Hello%21")
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
+		this.client.get()
+			.uri("/guestbook/api/entries")
+			.exchange()
+			.expectBody(String.class)
+			.isEqualTo("[]");
+	}
+
+	@Test
+	void aJsonPostWithoutMessageIsAnswered400WithAMessage() {
+		this.client.post()
+			.uri("/guestbook/api/entries")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"author\":\"Grace\"}")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody(String.class)
+			.isEqualTo("message is required\n");
+	}
+
+	@Test
 	void theJsonApiCreatesAndListsEntries() {
 		this.client.post()
 			.uri("/guestbook/api/entries")
