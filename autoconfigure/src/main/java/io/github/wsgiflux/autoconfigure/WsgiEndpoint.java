@@ -3,6 +3,7 @@ package io.github.wsgiflux.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.wsgiflux.migration.MigrationComparisons;
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.github.wsgiflux.server.HandlerMappingChain;
 import io.github.wsgiflux.server.WsgiHandlerMapping;
@@ -10,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.context.ApplicationContext;
 import org.springframework.web.reactive.HandlerMapping;
 
@@ -28,6 +30,8 @@ public class WsgiEndpoint {
 
 	private final WsgiProperties properties;
 
+	private final @Nullable MigrationComparisons comparisons;
+
 	/**
 	 * Create an instance.
 	 * @param context the context whose handler mappings make the chain
@@ -37,10 +41,24 @@ public class WsgiEndpoint {
 	 */
 	public WsgiEndpoint(ApplicationContext context, WsgiHandlerMapping mapping, BoundedWsgiScheduler scheduler,
 			WsgiProperties properties) {
+		this(context, mapping, scheduler, properties, null);
+	}
+
+	/**
+	 * Create an instance that also shows the shadow comparisons.
+	 * @param context the context whose handler mappings make the chain
+	 * @param mapping the WSGI mapping
+	 * @param scheduler the scheduler
+	 * @param properties the configuration
+	 * @param comparisons the results of the shadow comparisons, or {@code null} when no route is compared
+	 */
+	public WsgiEndpoint(ApplicationContext context, WsgiHandlerMapping mapping, BoundedWsgiScheduler scheduler,
+			WsgiProperties properties, @Nullable MigrationComparisons comparisons) {
 		this.context = context;
 		this.mapping = mapping;
 		this.scheduler = scheduler;
 		this.properties = properties;
+		this.comparisons = comparisons;
 	}
 
 	/**
@@ -65,6 +83,26 @@ public class WsgiEndpoint {
 				this.scheduler.getTimedOutCount(), this.scheduler.getCompletedCount());
 		return new WsgiDescriptor(this.properties.getRouting().getPrecedence().name(), this.mapping.getOrder(), mounts,
 				chain, scheduler, live);
+	}
+
+	/**
+	 * One section of the gateway's description, at {@code /actuator/wsgi/{section}}: {@code comparisons}.
+	 * @param section the section's name
+	 * @return the section, or {@code null} (404) for an unknown one
+	 */
+	@ReadOperation
+	public @Nullable Object comparisonsSection(@Selector String section) {
+		return "comparisons".equals(section) ? comparisons() : null;
+	}
+
+	/**
+	 * The shadow comparisons of {@code wsgi.migration.compare}: each compared route with its counts, and the last
+	 * mismatches with their differences, newest first. Empty when no route is compared.
+	 * @return the comparisons
+	 */
+	public MigrationComparisons.Report comparisons() {
+		MigrationComparisons comparisons = this.comparisons;
+		return (comparisons != null) ? comparisons.report() : new MigrationComparisons.Report(List.of(), List.of());
 	}
 
 	/**

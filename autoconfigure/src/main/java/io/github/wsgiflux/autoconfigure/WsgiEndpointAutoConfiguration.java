@@ -1,8 +1,10 @@
 package io.github.wsgiflux.autoconfigure;
 
+import io.github.wsgiflux.migration.MigrationComparisons;
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.github.wsgiflux.server.WsgiHandlerMapping;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -16,7 +18,7 @@ import org.springframework.context.annotation.Bean;
  * The {@code wsgi} actuator endpoint, when the actuator is on the class path and the endpoint is exposed
  * ({@code management.endpoints.web.exposure.include=wsgi}).
  */
-@AutoConfiguration(after = WsgiAutoConfiguration.class)
+@AutoConfiguration(after = { WsgiAutoConfiguration.class, WsgiMigrationAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(WsgiHandlerMapping.class)
 @ConditionalOnAvailableEndpoint(WsgiEndpoint.class)
@@ -25,8 +27,8 @@ public final class WsgiEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WsgiEndpoint wsgiEndpoint(ApplicationContext context, WsgiHandlerMapping mapping, BoundedWsgiScheduler scheduler,
-			WsgiProperties properties) {
-		return new WsgiEndpoint(context, mapping, scheduler, properties);
+			WsgiProperties properties, ObjectProvider<MigrationComparisons> comparisons) {
+		return new WsgiEndpoint(context, mapping, scheduler, properties, comparisons.getIfAvailable());
 	}
 
 }
