@@ -3,6 +3,7 @@
 # (/wsgi/*), over loopback only. Bounded: every wrk run has a fixed duration. Prints one table per scenario and writes
 # benchmarks/RESULTS.md. Needs wrk (Debian: apt-get install wrk) and curl; h2load (nghttp2-client) for HTTP/2.
 #   DURATION=20s WARMUP=20s REPEATS=3 benchmarks/run.sh
+# ONLY=compare runs the shadow comparison scenario alone and writes benchmarks/target/RESULTS-compare.md instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,6 +64,44 @@ measure() { # label, connections, url -> "label rps p99 non2xx total sockerr" (m
 	medians "$1" "${runs[@]}"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+
+# 7. Cost of shadow comparison (issue 15): the served side's p99 on a migrated route (native /wsgi/migrated, which
+# shadows the WSGI app's /migrated) with a 10% sample compared against the legacy app, vs compare off (no entries).
+scenario_compare() {
+	local off on
+	echo "== 7. shadow comparison: served p99 with a 10% sample vs compare off, 64 connections"
+	start_app -Xmx1g
+	off=$(measure compare-off 64 "$BASE/wsgi/migrated")
+	stop_app
+	start_app -Xmx1g --wsgi.migration.compare[0].path=/wsgi/migrated --wsgi.migration.compare[0].serve=native \
+		--wsgi.migration.compare[0].sample-rate=0.1
+	on=$(measure compare-10pct 64 "$BASE/wsgi/migrated")
+	stop_app
+	# No actuator in this app: a mismatch or an error would show as a WARN line of MigrationComparisons.
+	local warnings
+	warnings=$(grep -c 'Shadow comparison' "$LOG" || true)
+	read -r _ fr fp _ _ _ <<<"$off"; read -r _ nr np nn _ ns <<<"$on"
+	{
+	echo "## 7. Shadow comparison: native /wsgi/migrated served, legacy /migrated compared on 10% of requests"
+	echo
+	echo "| compare | req/s | p99 ms | errors (non-2xx + socket errors) |"
+	echo "|---|---|---|---|"
+	echo "| off (no entries) | $fr | $fp | |"
+	echo "| 10% sample | $nr | $np | $((${nn%.*} + ${ns%.*})) |"
+	echo
+	echo "p99 ratio 10%/off: **$(ratio "$np" "$fp")** (target <= 1.2). WARN lines about mismatches or errors: $warnings."
+	echo
+	} | tee -a "$OUT"
+}
+
+if [ "${ONLY:-}" = compare ]; then
+	OUT=benchmarks/target/RESULTS-compare.md
+	echo "# Shadow comparison cost (\`ONLY=compare DURATION=$DURATION WARMUP=$WARMUP REPEATS=$REPEATS benchmarks/run.sh\`)" >"$OUT"
+	echo >>"$OUT"
+	scenario_compare
+	echo "Results written to $OUT"
+	exit 0
+fi
 
 {
 echo "# Benchmark results"
@@ -280,4 +319,5 @@ if command -v h2load >/dev/null; then
 else
 	echo "h2load is missing (apt-get install nghttp2-client): HTTP/2 scenario skipped" >&2
 fi
+scenario_compare
 echo "Results written to $OUT"

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.github.wsgiflux.migration.MigrationComparisons;
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.github.wsgiflux.server.HandlerMappingChain;
 import io.github.wsgiflux.server.LegacyPaths;
@@ -55,6 +56,9 @@ public class WsgiEndpoint {
 	/** The section of the rollback switch. */
 	public static final String LEGACY_PATHS = "legacy-paths";
 
+	/** The section of the shadow comparisons. */
+	public static final String COMPARISONS = "comparisons";
+
 	private static final Log logger = LogFactory.getLog(WsgiEndpoint.class);
 
 	private static final double NANOS_PER_MILLI = 1_000_000.0;
@@ -69,6 +73,8 @@ public class WsgiEndpoint {
 
 	private final LegacyPaths legacyPaths;
 
+	private final @Nullable MigrationComparisons comparisons;
+
 	/**
 	 * Create an instance.
 	 * @param context the context whose handler mappings make the chain
@@ -79,11 +85,26 @@ public class WsgiEndpoint {
 	 */
 	public WsgiEndpoint(ApplicationContext context, WsgiHandlerMapping mapping, BoundedWsgiScheduler scheduler,
 			WsgiProperties properties, LegacyPaths legacyPaths) {
+		this(context, mapping, scheduler, properties, legacyPaths, null);
+	}
+
+	/**
+	 * Create an instance that also shows the shadow comparisons.
+	 * @param context the context whose handler mappings make the chain
+	 * @param mapping the WSGI mapping
+	 * @param scheduler the scheduler
+	 * @param properties the configuration
+	 * @param legacyPaths the rollback switch
+	 * @param comparisons the results of the shadow comparisons, or {@code null} when no route is compared
+	 */
+	public WsgiEndpoint(ApplicationContext context, WsgiHandlerMapping mapping, BoundedWsgiScheduler scheduler,
+			WsgiProperties properties, LegacyPaths legacyPaths, @Nullable MigrationComparisons comparisons) {
 		this.context = context;
 		this.mapping = mapping;
 		this.scheduler = scheduler;
 		this.properties = properties;
 		this.legacyPaths = legacyPaths;
+		this.comparisons = comparisons;
 	}
 
 	/**
@@ -112,7 +133,7 @@ public class WsgiEndpoint {
 
 	/**
 	 * One section of the endpoint.
-	 * @param section {@value #ROUTES} or {@value #LEGACY_PATHS}
+	 * @param section {@value #ROUTES}, {@value #LEGACY_PATHS} or {@value #COMPARISONS}
 	 * @return the section, or {@code null} (404) for an unknown one
 	 */
 	@ReadOperation
@@ -120,8 +141,19 @@ public class WsgiEndpoint {
 		return switch (section) {
 			case ROUTES -> routes();
 			case LEGACY_PATHS -> legacyPaths();
+			case COMPARISONS -> comparisons();
 			default -> null;
 		};
+	}
+
+	/**
+	 * The shadow comparisons of {@code wsgi.migration.compare}: each compared route with its counts, and the last
+	 * mismatches with their differences, newest first. Empty when no route is compared.
+	 * @return the comparisons
+	 */
+	public MigrationComparisons.Report comparisons() {
+		MigrationComparisons comparisons = this.comparisons;
+		return (comparisons != null) ? comparisons.report() : new MigrationComparisons.Report(List.of(), List.of());
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.github.wsgiflux.autoconfigure;
 
+import io.github.wsgiflux.migration.MigrationComparisons;
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.github.wsgiflux.server.WsgiSchedulerCustomizer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +21,7 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration" },
-		after = WsgiAutoConfiguration.class)
+		after = { WsgiAutoConfiguration.class, WsgiMigrationAutoConfiguration.class })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean({ MeterRegistry.class, BoundedWsgiScheduler.class })
 public final class WsgiMetricsAutoConfiguration {
@@ -29,6 +30,13 @@ public final class WsgiMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	WsgiMetrics wsgiMetrics(BoundedWsgiScheduler scheduler, MeterRegistry registry, WsgiProperties properties) {
 		return new WsgiMetrics(scheduler, registry, properties.getMetrics().isRouteTag());
+	}
+
+	@Bean
+	@ConditionalOnBean(MigrationComparisons.class)
+	@ConditionalOnMissingBean
+	WsgiMigrationMetrics wsgiMigrationMetrics(MigrationComparisons comparisons) {
+		return new WsgiMigrationMetrics(comparisons);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -2,8 +2,11 @@ package io.github.wsgiflux.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
+import io.github.wsgiflux.migration.ServedSide;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -35,6 +38,8 @@ public class WsgiProperties {
 	private final Routes routes = new Routes();
 
 	private final Metrics metrics = new Metrics();
+
+	private final Migration migration = new Migration();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -70,6 +75,10 @@ public class WsgiProperties {
 
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	public Migration getMigration() {
+		return this.migration;
 	}
 
 	/**
@@ -409,6 +418,183 @@ public class WsgiProperties {
 
 		public void setRouteTag(boolean routeTag) {
 			this.routeTag = routeTag;
+		}
+
+	}
+
+	/**
+	 * Route-by-route migration: shadow comparison of legacy and native routes.
+	 */
+	public static class Migration {
+
+		/**
+		 * Routes compared before or after switching them, Scientist-style: for a sampled request both the legacy
+		 * application and the native handlers run, one answers the client, the other runs in the shadow and their
+		 * answers are compared. Each entry: path (a PathPattern), methods, sample-rate, serve, headers, ignore,
+		 * max-body-size, normalizer. Nothing is installed while the list is empty.
+		 */
+		private List<Compare> compare = new ArrayList<>();
+
+		/**
+		 * How many of the last mismatches are kept, with their differences, for the actuator endpoint.
+		 */
+		private int mismatchesKept = 50;
+
+		/**
+		 * Shortest interval between two WARN lines about the mismatches (or the errors) of one compared route.
+		 */
+		private Duration warnInterval = Duration.ofMinutes(1);
+
+		/**
+		 * How long the shadow side may take; past it, its comparison counts as an error.
+		 */
+		private Duration shadowTimeout = Duration.ofSeconds(30);
+
+		public List<Compare> getCompare() {
+			return this.compare;
+		}
+
+		public void setCompare(List<Compare> compare) {
+			this.compare = compare;
+		}
+
+		public int getMismatchesKept() {
+			return this.mismatchesKept;
+		}
+
+		public void setMismatchesKept(int mismatchesKept) {
+			this.mismatchesKept = mismatchesKept;
+		}
+
+		public Duration getWarnInterval() {
+			return this.warnInterval;
+		}
+
+		public void setWarnInterval(Duration warnInterval) {
+			this.warnInterval = warnInterval;
+		}
+
+		public Duration getShadowTimeout() {
+			return this.shadowTimeout;
+		}
+
+		public void setShadowTimeout(Duration shadowTimeout) {
+			this.shadowTimeout = shadowTimeout;
+		}
+
+	}
+
+	/**
+	 * One compared route.
+	 */
+	public static class Compare {
+
+		/**
+		 * Path pattern of the compared requests (Spring PathPattern syntax, such as /stats or /api/**); also the
+		 * route tag of the comparison counter.
+		 */
+		private @Nullable String path;
+
+		/**
+		 * Methods compared. Only methods without side effects by default: both sides run each compared request.
+		 */
+		private Set<String> methods = new LinkedHashSet<>(List.of("GET", "HEAD"));
+
+		/**
+		 * Share of the matching requests that are compared, from 0 (none) to 1 (all).
+		 */
+		private double sampleRate = 1.0;
+
+		/**
+		 * Which side answers the client: legacy while the native route is a candidate (even where a native handler
+		 * exists), native once switched, with the legacy application kept as control.
+		 */
+		private ServedSide serve = ServedSide.LEGACY;
+
+		/**
+		 * Response headers compared besides the status and Content-Type.
+		 */
+		private List<String> headers = new ArrayList<>();
+
+		/**
+		 * JSON pointers (RFC 6901) left out of the comparison of JSON bodies, with everything below them, such as
+		 * /generatedAt.
+		 */
+		private List<String> ignore = new ArrayList<>();
+
+		/**
+		 * Most body bytes captured per side (and request body bytes buffered for replay); larger bodies are compared
+		 * by length and SHA-256.
+		 */
+		private DataSize maxBodySize = DataSize.ofMegabytes(1);
+
+		/**
+		 * Name of a BodyNormalizer bean that rewrites non-JSON bodies before they are compared byte for byte.
+		 */
+		private @Nullable String normalizer;
+
+		public @Nullable String getPath() {
+			return this.path;
+		}
+
+		public void setPath(@Nullable String path) {
+			this.path = path;
+		}
+
+		public Set<String> getMethods() {
+			return this.methods;
+		}
+
+		public void setMethods(Set<String> methods) {
+			this.methods = methods;
+		}
+
+		public double getSampleRate() {
+			return this.sampleRate;
+		}
+
+		public void setSampleRate(double sampleRate) {
+			this.sampleRate = sampleRate;
+		}
+
+		public ServedSide getServe() {
+			return this.serve;
+		}
+
+		public void setServe(ServedSide serve) {
+			this.serve = serve;
+		}
+
+		public List<String> getHeaders() {
+			return this.headers;
+		}
+
+		public void setHeaders(List<String> headers) {
+			this.headers = headers;
+		}
+
+		public List<String> getIgnore() {
+			return this.ignore;
+		}
+
+		public void setIgnore(List<String> ignore) {
+			this.ignore = ignore;
+		}
+
+		public DataSize getMaxBodySize() {
+			return this.maxBodySize;
+		}
+
+		public void setMaxBodySize(DataSize maxBodySize) {
+			this.maxBodySize = maxBodySize;
+		}
+
+		public @Nullable String getNormalizer() {
+			return this.normalizer;
+		}
+
+		public void setNormalizer(@Nullable String normalizer) {
+			this.normalizer = normalizer;
 		}
 
 	}

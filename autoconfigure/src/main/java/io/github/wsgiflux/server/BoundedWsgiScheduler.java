@@ -64,6 +64,37 @@ public final class BoundedWsgiScheduler {
 			this.rejected.increment();
 			return false;
 		}
+		return submit(task);
+	}
+
+	/**
+	 * Reserve a worker for a task that must never wait in the queue nor displace a request: only while fewer tasks
+	 * than the thread cap are admitted. A refusal is not counted as a rejection: nobody was answered 503. A
+	 * reservation must be followed by {@link #scheduleReserved}.
+	 * @return whether a worker was reserved
+	 */
+	public boolean tryReserveIdleWorker() {
+		while (true) {
+			int current = this.admitted.get();
+			if (current >= this.threadCap) {
+				return false;
+			}
+			if (this.admitted.compareAndSet(current, current + 1)) {
+				return true;
+			}
+		}
+	}
+
+	/**
+	 * Run a task on the worker {@linkplain #tryReserveIdleWorker() reserved} for it.
+	 * @param task the task
+	 * @return whether the task was scheduled; {@code false} only when the scheduler is shut down
+	 */
+	public boolean scheduleReserved(Runnable task) {
+		return submit(task);
+	}
+
+	private boolean submit(Runnable task) {
 		try {
 			this.scheduler.schedule(() -> run(task));
 			return true;

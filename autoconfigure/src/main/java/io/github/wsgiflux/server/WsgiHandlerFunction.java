@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -41,6 +42,11 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 
 	private final AtomicLong lastOverloadLog = new AtomicLong(System.nanoTime() - OVERLOAD_LOG_INTERVAL);
 
+	/** Whether requests run only on a worker that is free now, else fail with {@link WsgiWorkersBusyException}. */
+	private final boolean idleWorkersOnly;
+
+	private final @Nullable WsgiHandlerFunction onIdleWorkers;
+
 	/**
 	 * Create a handler.
 	 * @param mount the application and its mount path
@@ -62,6 +68,26 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 			WsgiEnvironSettings environSettings) {
 		this.context = new MountContext(mount, scheduler, settings);
 		this.environBuilder = new EnvironBuilder(mount, environSettings);
+		this.idleWorkersOnly = false;
+		this.onIdleWorkers = new WsgiHandlerFunction(this);
+	}
+
+	private WsgiHandlerFunction(WsgiHandlerFunction queueing) {
+		this.context = queueing.context;
+		this.environBuilder = queueing.environBuilder;
+		this.idleWorkersOnly = true;
+		this.onIdleWorkers = null;
+	}
+
+	/**
+	 * The same handler for requests that must never wait for a worker nor displace another request (a shadow
+	 * request that compares the legacy answer with a native one): it runs the application only if the scheduler has a
+	 * free worker now, and otherwise fails with {@link WsgiWorkersBusyException} instead of queueing or answering 503.
+	 * Such a refusal counts as no rejection.
+	 * @return the handler
+	 */
+	public WsgiHandlerFunction onIdleWorkersOnly() {
+		return (this.onIdleWorkers != null) ? this.onIdleWorkers : this;
 	}
 
 	@Override
@@ -105,6 +131,9 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		if (remoteUser != null) {
 			environ.put(Environ.REMOTE_USER, remoteUser);
 		}
+		if (this.idleWorkersOnly) {
+			return Mono.create((sink) -> runOnIdleWorker(request, environ, method, path, input, errors, sink));
+		}
 		return Mono.create((sink) -> {
 			this.context.recorder().started(method, path);
 			WsgiCall call = new WsgiCall(this.context, environ, method, path, input, errors,
@@ -118,6 +147,26 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 				call.rejected();
 			}
 		});
+	}
+
+	private void runOnIdleWorker(ServerRequest request, Map<String, Object> environ, String method, String path,
+			RequestBodyStream input, WsgiErrorsWriter errors, MonoSink<ServerResponse> sink) {
+		BoundedWsgiScheduler scheduler = this.context.scheduler();
+		if (!scheduler.tryReserveIdleWorker()) {
+			input.release();
+			sink.error(new WsgiWorkersBusyException(scheduler.getThreadCap()));
+			return;
+		}
+		this.context.recorder().started(method, path);
+		WsgiCall call = new WsgiCall(this.context, environ, method, path, input, errors,
+				request.exchange().getResponse().bufferFactory(), sink);
+		sink.onCancel(call::cancel);
+		if (scheduler.scheduleReserved(RequestContextPropagation.wrap(call, sink.contextView()))) {
+			call.admitted();
+		}
+		else {
+			call.rejected();
+		}
 	}
 
 	/**

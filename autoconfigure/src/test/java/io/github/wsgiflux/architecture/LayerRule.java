@@ -43,6 +43,12 @@ public final class LayerRule {
 	/** The Spring Boot auto-configuration of the gateway. */
 	public static final String AUTOCONFIGURE = "io.github.wsgiflux.autoconfigure..";
 
+	/** Shadow comparison of legacy and native routes. */
+	public static final String MIGRATION = "io.github.wsgiflux.migration..";
+
+	/** Jackson 3. */
+	public static final String JACKSON = "tools.jackson..";
+
 	/** The PEP 3333 lint. */
 	public static final String VALIDATE = "io.github.wsgiflux.validate..";
 

@@ -6,7 +6,9 @@ import static io.github.wsgiflux.architecture.LayerRule.AUTOCONFIGURE;
 import static io.github.wsgiflux.architecture.LayerRule.COMMONS_LOGGING;
 import static io.github.wsgiflux.architecture.LayerRule.JDK;
 import static io.github.wsgiflux.architecture.LayerRule.JSPECIFY;
+import static io.github.wsgiflux.architecture.LayerRule.JACKSON;
 import static io.github.wsgiflux.architecture.LayerRule.MICROMETER;
+import static io.github.wsgiflux.architecture.LayerRule.MIGRATION;
 import static io.github.wsgiflux.architecture.LayerRule.NETTY;
 import static io.github.wsgiflux.architecture.LayerRule.REACTIVE_STREAMS;
 import static io.github.wsgiflux.architecture.LayerRule.REACTOR;
@@ -40,7 +42,15 @@ class LayeringTests {
 	@Test
 	void autoconfigureDependsOnSpiServerAndSpringBoot() {
 		LayerRule.of(AUTOCONFIGURE)
-			.mayDependOn(JDK, JSPECIFY, SPI, SERVER, SPRING, REACTOR, NETTY, MICROMETER, COMMONS_LOGGING)
+			.mayDependOn(JDK, JSPECIFY, SPI, SERVER, MIGRATION, SPRING, REACTOR, NETTY, MICROMETER, COMMONS_LOGGING)
+			.check();
+	}
+
+	@Test
+	void migrationDependsOnServerSpringFrameworkReactorAndJacksonButNeverOnSpringBoot() {
+		LayerRule.of(MIGRATION)
+			.mayDependOn(JDK, JSPECIFY, SERVER, SPRING, REACTOR, REACTIVE_STREAMS, JACKSON, COMMONS_LOGGING)
+			.never(SPRING_BOOT)
 			.check();
 	}
 

@@ -26,7 +26,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * One JVM, the same work natively and through the gateway: {@code /native/*} router functions and the WSGI app
- * mounted at {@code /wsgi} ({@code /hello}, {@code /sleep?ms=}, {@code /download?mb=}, {@code /upload}).
+ * mounted at {@code /wsgi} ({@code /hello}, {@code /sleep?ms=}, {@code /download?mb=}, {@code /upload}); the native
+ * {@code /wsgi/migrated} shadows the app's {@code /migrated} (the shadow comparison scenario).
  */
 @SpringBootApplication
 public class BenchmarkApplication {
@@ -49,6 +50,9 @@ public class BenchmarkApplication {
 	RouterFunction<ServerResponse> nativeRoutes() {
 		return RouterFunctions.route()
 			.GET("/native/hello",
+					(request) -> ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue(HELLO))
+			// A route migrated from the WSGI app's /migrated: it shadows it, and run.sh compares the two.
+			.GET("/wsgi/migrated",
 					(request) -> ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue(HELLO))
 			.GET("/native/download", (request) -> {
 				long chunks = Long.parseLong(request.queryParam("mb").orElse("1")) * 1024 * 1024 / CHUNK;
@@ -80,7 +84,7 @@ public class BenchmarkApplication {
 		return (environ, start) -> {
 			Environ env = Environ.of(environ);
 			switch ((String) environ.get(Environ.PATH_INFO)) {
-				case "/hello" -> {
+				case "/hello", "/migrated" -> {
 					start.start("200 OK", text);
 					return List.of(HELLO);
 				}

@@ -39,8 +39,18 @@ class SampleApplicationTests {
 
 	@Test
 	void migratedRoutesAreServedNatively() throws Exception {
-		assertThat(get("/stats").body()).isEqualTo("native /stats (RouterFunction)");
+		assertThat(get("/stats").body()).contains("\"authors\":");
 		assertThat(get("/about").body()).isEqualTo("native /about (@RestController)");
+	}
+
+	@Test
+	void comparedStatsShowTheDeliberateDifferenceAndIgnoreTheTime() throws Exception {
+		assertThat(get("/stats").body()).startsWith("{\"entries\":");
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(get("/actuator/wsgi/comparisons").body())
+				.contains("\"route\":\"/stats\"")
+				.containsPattern("\\{\"at\":\"body /authors\",\"legacyValue\":\"\\(absent\\)\",\"nativeValue\":\"\\d+\"}")
+				.doesNotContain("generatedAt"));
 	}
 
 	@Test

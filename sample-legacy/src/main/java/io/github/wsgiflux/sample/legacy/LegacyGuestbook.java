@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -33,7 +34,9 @@ import io.github.wsgiflux.spi.WsgiApplication;
  * {@code author} or {@code message} is missing</li>
  * <li>{@code GET /api/entries}, {@code POST /api/entries}: the same as JSON</li>
  * <li>{@code GET /export.csv}: every entry, streamed row by row from an open JDBC cursor</li>
- * <li>{@code GET /stats}, {@code GET /about}: pages that have since been migrated to native handlers</li>
+ * <li>{@code GET /stats}: how many entries there are, as JSON; migrated to a native handler, which it is compared
+ * with</li>
+ * <li>{@code GET /about}: a page that has since been migrated to a native handler</li>
  * </ul>
  */
 public class LegacyGuestbook implements WsgiApplication {
@@ -119,7 +122,12 @@ public class LegacyGuestbook implements WsgiApplication {
 			start.start("200 OK", List.of(Header.of("Content-Type", "text/csv; charset=utf-8")));
 			return new CsvExport();
 		}
-		if (path.equals("/stats") || path.equals("/about")) {
+		if (path.equals("/stats") && method.equals("GET")) {
+			start.start("200 OK", JSON);
+			return List.of(("{\"entries\":" + all().size() + ",\"generatedAt\":\"" + Instant.now() + "\"}")
+				.getBytes(StandardCharsets.UTF_8));
+		}
+		if (path.equals("/about")) {
 			start.start("200 OK", TEXT);
 			return List.of(("legacy " + path).getBytes(StandardCharsets.UTF_8));
 		}
