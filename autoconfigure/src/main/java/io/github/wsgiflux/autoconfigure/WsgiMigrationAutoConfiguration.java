@@ -8,9 +8,11 @@ import io.github.wsgiflux.migration.BodyNormalizer;
 import io.github.wsgiflux.migration.CompareRule;
 import io.github.wsgiflux.migration.MigrationComparisons;
 import io.github.wsgiflux.migration.ShadowCompareFilter;
+import io.github.wsgiflux.server.LegacyPaths;
 import io.github.wsgiflux.server.WsgiHandlerMapping;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -47,8 +49,9 @@ public final class WsgiMigrationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ShadowCompareFilter shadowCompareFilter(MigrationComparisons comparisons, ApplicationContext context,
-			WsgiProperties properties) {
-		return new ShadowCompareFilter(comparisons, context, properties.getMigration().getShadowTimeout());
+			WsgiProperties properties, ObjectProvider<LegacyPaths> legacyPaths) {
+		return new ShadowCompareFilter(comparisons, context, properties.getMigration().getShadowTimeout(),
+				legacyPaths.getIfAvailable());
 	}
 
 	private static CompareRule rule(WsgiProperties.Compare compare, BeanFactory beanFactory) {

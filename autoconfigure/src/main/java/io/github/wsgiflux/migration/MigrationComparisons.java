@@ -84,23 +84,28 @@ public final class MigrationComparisons {
 		results(rule).counts[ComparisonResult.SKIPPED.ordinal()].increment();
 	}
 
-	/** Count a comparison; keep and report a mismatch; report an error. */
-	void record(CompareRule rule, String method, String path, ResponseComparator.Comparison comparison) {
+	/**
+	 * Count a comparison; keep and report a mismatch; report an error.
+	 * @param served the side that answered the client: the rule's, or legacy while the rollback switch sends the
+	 * route there
+	 */
+	void record(CompareRule rule, ServedSide served, String method, String path,
+			ResponseComparator.Comparison comparison) {
 		RouteResults results = results(rule);
 		results.counts[comparison.result().ordinal()].increment();
 		if (comparison.result() == ComparisonResult.MISMATCH) {
-			keep(new Mismatch(this.clock.instant(), rule.getRoute(), method, path, rule.getServe().label(),
+			keep(new Mismatch(this.clock.instant(), rule.getRoute(), method, path, served.label(),
 					comparison.differences()));
 			if (results.mayWarn(results.lastMismatchWarning, this.warnIntervalNanos)) {
 				logger.warn("Shadow comparison of " + method + " " + path + " (route " + rule.getRoute() + ", serving "
-						+ rule.getServe().label() + "): legacy and native differ: " + comparison.differences()
+						+ served.label() + "): legacy and native differ: " + comparison.differences()
 						+ "; see /actuator/wsgi/comparisons");
 			}
 		}
 		else if (comparison.result() == ComparisonResult.ERROR
 				&& results.mayWarn(results.lastErrorWarning, this.warnIntervalNanos)) {
 			logger.warn("Shadow comparison of " + method + " " + path + " (route " + rule.getRoute() + ", serving "
-					+ rule.getServe().label() + ") failed: " + comparison.differences());
+					+ served.label() + ") failed: " + comparison.differences());
 		}
 	}
 

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import io.github.wsgiflux.server.LegacyPaths;
+import io.github.wsgiflux.server.LegacyPathsHandlerMapping;
 import io.github.wsgiflux.server.WsgiHandlerFunction;
 import io.github.wsgiflux.server.WsgiHandlerMapping;
 import io.github.wsgiflux.server.WsgiWorkersBusyException;
@@ -70,6 +72,8 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 
 	private volatile @Nullable Dispatchers dispatchers;
 
+	private final @Nullable LegacyPaths legacyPaths;
+
 	/**
 	 * Create a filter.
 	 * @param comparisons the rules, and where the results go
@@ -77,6 +81,21 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 	 * @param timeout how long the shadow side may take before its comparison counts as an error
 	 */
 	public ShadowCompareFilter(MigrationComparisons comparisons, ApplicationContext context, Duration timeout) {
+		this(comparisons, context, timeout, null);
+	}
+
+	/**
+	 * Create a filter aware of the rollback switch: a route with {@code serve: native} that
+	 * {@code wsgi.routing.legacy-paths} sends back to the legacy application is served by legacy, so its native
+	 * handler runs as the shadow (instead of the legacy application twice).
+	 * @param comparisons the rules, and where the results go
+	 * @param context the context whose handler mappings, adapters and result handlers dispatch each side
+	 * @param timeout how long the shadow side may take before its comparison counts as an error
+	 * @param legacyPaths the rollback switch, or {@code null}
+	 */
+	public ShadowCompareFilter(MigrationComparisons comparisons, ApplicationContext context, Duration timeout,
+			@Nullable LegacyPaths legacyPaths) {
+		this.legacyPaths = legacyPaths;
 		this.rules = comparisons.getRules().toArray(new CompareRule[0]);
 		this.comparisons = comparisons;
 		this.context = context;
@@ -107,7 +126,7 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 		ServerHttpRequest request = exchange.getRequest();
 		HttpHeaders headers = request.getHeaders();
 		if (headers.getContentLength() <= 0 && !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
-			return compare(rule, exchange, chain, null);
+			return compare(rule, servedSide(rule, request), exchange, chain, null);
 		}
 		long length = headers.getContentLength();
 		if (length < 0 || length > rule.getMaxBodySize()) {
@@ -125,7 +144,7 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 			}
 		}).defaultIfEmpty(new byte[0]).flatMap((bytes) -> {
 			ServerWebExchange replayed = exchange.mutate().request(replaying(request, bytes)).build();
-			return compare(rule, replayed, chain, bytes);
+			return compare(rule, servedSide(rule, request), replayed, chain, bytes);
 		});
 	}
 
@@ -139,11 +158,21 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 		return null;
 	}
 
+	/** The rule's side, except for a native route the rollback switch sends to the legacy application now. */
+	private ServedSide servedSide(CompareRule rule, ServerHttpRequest request) {
+		LegacyPaths switched = this.legacyPaths;
+		if (rule.getServe() == ServedSide.NATIVE && switched != null && !switched.isEmpty()
+				&& switched.match(request.getPath().pathWithinApplication()) != null) {
+			return ServedSide.LEGACY;
+		}
+		return rule.getServe();
+	}
+
 	private Mono<Void> serve(CompareRule rule, ServerWebExchange exchange, WebFilterChain chain) {
 		return (rule.getServe() == ServedSide.NATIVE) ? chain.filter(exchange) : dispatchers().legacy.handle(exchange);
 	}
 
-	private Mono<Void> compare(CompareRule rule, ServerWebExchange exchange, WebFilterChain chain,
+	private Mono<Void> compare(CompareRule rule, ServedSide side, ServerWebExchange exchange, WebFilterChain chain,
 			byte @Nullable [] body) {
 		// Only what the filters set so far: the served side's mapping records its own attributes in the original.
 		Map<String, Object> attributes = new HashMap<>(exchange.getAttributes());
@@ -152,20 +181,20 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 		String method = exchange.getRequest().getMethod().name();
 		String path = exchange.getRequest().getPath().value();
 		return Mono.deferContextual((context) -> serve(rule, served, chain)
-			.doOnError((ex) -> this.comparisons.record(rule, method, path, failed(rule.getServe(), ex)))
+			.doOnError((ex) -> this.comparisons.record(rule, side, method, path, failed(side, ex)))
 			.doFinally((signal) -> {
 				// After the client's answer completed: the shadow starts on another thread, detached from it.
 				if (signal == SignalType.ON_COMPLETE) {
-					shadow(rule, exchange, attributes, body, tee, context);
+					shadow(rule, side, exchange, attributes, body, tee, context);
 				}
 			}));
 	}
 
-	private void shadow(CompareRule rule, ServerWebExchange exchange, Map<String, Object> attributes,
+	private void shadow(CompareRule rule, ServedSide served, ServerWebExchange exchange, Map<String, Object> attributes,
 			byte @Nullable [] body, TeeServerHttpResponse tee, ContextView context) {
 		String method = exchange.getRequest().getMethod().name();
 		String path = exchange.getRequest().getPath().value();
-		ServedSide other = rule.getServe().other();
+		ServedSide other = served.other();
 		CapturingServerHttpResponse capture = new CapturingServerHttpResponse(exchange.getResponse().bufferFactory(),
 				rule.getMaxBodySize());
 		ShadowExchange shadow = new ShadowExchange(exchange, replay(body), capture, attributes);
@@ -188,7 +217,8 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 				CapturedResponse servedResponse = tee.captured();
 				CapturedResponse legacy = (other == ServedSide.LEGACY) ? shadowResponse : servedResponse;
 				CapturedResponse nativeSide = (other == ServedSide.LEGACY) ? servedResponse : shadowResponse;
-				this.comparisons.record(rule, method, path, ResponseComparator.compare(rule, head, legacy, nativeSide));
+				this.comparisons.record(rule, served, method, path,
+						ResponseComparator.compare(rule, head, legacy, nativeSide));
 			}, (ex) -> logger.warn("Shadow comparison of " + method + " " + path + " failed", ex));
 	}
 
@@ -226,7 +256,7 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 	}
 
 	/**
-	 * Each side's dispatcher: the WSGI mapping (the shadow one on idle workers only), and every other mapping in
+	 * Each side's dispatcher: the WSGI mapping (the shadow one on idle workers only), and every native mapping in
 	 * dispatch order, all with the context's adapters and result handlers.
 	 */
 	private record Dispatchers(SideDispatcher legacy, SideDispatcher legacyShadow, SideDispatcher nativeSide) {
@@ -236,8 +266,10 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 			List<HandlerAdapter> adapters = sorted(context, HandlerAdapter.class);
 			List<HandlerResultHandler> resultHandlers = sorted(context, HandlerResultHandler.class);
 			List<HandlerMapping> wsgi = mappings.stream().filter(WsgiHandlerMapping.class::isInstance).toList();
+			// Native: without the WSGI mappings, and without the rollback switch's, which sends a route back to them.
 			List<HandlerMapping> nativeMappings = mappings.stream()
-				.filter((mapping) -> !(mapping instanceof WsgiHandlerMapping))
+				.filter((mapping) -> !(mapping instanceof WsgiHandlerMapping)
+						&& !(mapping instanceof LegacyPathsHandlerMapping))
 				.toList();
 			UnaryOperator<Object> onIdleWorkers = (handler) -> (handler instanceof WsgiHandlerFunction function)
 					? function.onIdleWorkersOnly() : handler;

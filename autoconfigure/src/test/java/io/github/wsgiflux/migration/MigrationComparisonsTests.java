@@ -23,7 +23,7 @@ class MigrationComparisonsTests {
 	void ringKeepsTheLastMismatchesNewestFirst() {
 		MigrationComparisons comparisons = new MigrationComparisons(List.of(this.rule), 2, Duration.ofMinutes(1));
 		for (int i = 1; i <= 3; i++) {
-			comparisons.record(this.rule, "GET", "/stats?" + i, mismatch(i));
+			comparisons.record(this.rule, this.rule.getServe(), "GET", "/stats?" + i, mismatch(i));
 		}
 		assertThat(comparisons.report().mismatches()).extracting(MigrationComparisons.Mismatch::path)
 			.containsExactly("/stats?3", "/stats?2");
@@ -33,9 +33,9 @@ class MigrationComparisonsTests {
 	@Test
 	void matchesErrorsAndSkipsAreCountedButNotKept() {
 		MigrationComparisons comparisons = new MigrationComparisons(List.of(this.rule), 2, Duration.ofMinutes(1));
-		comparisons.record(this.rule, "GET", "/stats",
+		comparisons.record(this.rule, this.rule.getServe(), "GET", "/stats",
 				new ResponseComparator.Comparison(ComparisonResult.MATCH, List.of()));
-		comparisons.record(this.rule, "GET", "/stats", new ResponseComparator.Comparison(ComparisonResult.ERROR,
+		comparisons.record(this.rule, this.rule.getServe(), "GET", "/stats", new ResponseComparator.Comparison(ComparisonResult.ERROR,
 				List.of(Difference.of("error", "status 500", "status 200"))));
 		comparisons.skipped(this.rule);
 		assertThat(comparisons.report().routes()).singleElement()
