@@ -65,11 +65,11 @@ measure() { # label, connections, url -> "label rps p99 non2xx total sockerr" (m
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
 
-# 7. Cost of shadow comparison (issue 15): the served side's p99 on a migrated route (native /wsgi/migrated, which
+# 6c. Cost of shadow comparison (issue 15): the served side's p99 on a migrated route (native /wsgi/migrated, which
 # shadows the WSGI app's /migrated) with a 10% sample compared against the legacy app, vs compare off (no entries).
 scenario_compare() {
 	local off on
-	echo "== 7. shadow comparison: served p99 with a 10% sample vs compare off, 64 connections"
+	echo "== 6c. shadow comparison: served p99 with a 10% sample vs compare off, 64 connections"
 	start_app -Xmx1g
 	off=$(measure compare-off 64 "$BASE/wsgi/migrated")
 	stop_app
@@ -82,7 +82,7 @@ scenario_compare() {
 	warnings=$(grep -c 'Shadow comparison' "$LOG" || true)
 	read -r _ fr fp _ _ _ <<<"$off"; read -r _ nr np nn _ ns <<<"$on"
 	{
-	echo "## 7. Shadow comparison: native /wsgi/migrated served, legacy /migrated compared on 10% of requests"
+	echo "## 6c. Shadow comparison: native /wsgi/migrated served, legacy /migrated compared on 10% of requests"
 	echo
 	echo "| compare | req/s | p99 ms | errors (non-2xx + socket errors) |"
 	echo "|---|---|---|---|"

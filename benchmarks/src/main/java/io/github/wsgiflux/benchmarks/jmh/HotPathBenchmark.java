@@ -51,7 +51,7 @@ import org.springframework.web.server.session.WebSessionManager;
 /**
  * The per-request hot path without the network: building the environ of a typical browser request, and the whole
  * bridge (environ, the application call on an immediate scheduler, publishing the response, writing it to the
- * exchange, with the gateway's metrics on; {@link #baseline()} is the cost of the mock exchange alone). Run with {@code -prof gc} for the bytes
+ * exchange, with the gateway's metrics and routes report on; {@link #baseline()} is the cost of the mock exchange alone). Run with {@code -prof gc} for the bytes
  * allocated per request: see {@code jmh.sh}.
  */
 @State(Scope.Thread)
@@ -106,8 +106,9 @@ public class HotPathBenchmark {
 		WsgiMetrics metrics = new WsgiMetrics(scheduler, registry);
 		metrics.bindTo(registry);
 		WsgiHandlerSettings defaults = WsgiHandlerSettings.defaults();
+		// The routes report on, as by default (wsgi.routes.max-templates=500): each request counted by its template.
 		WsgiHandlerSettings settings = new WsgiHandlerSettings(defaults.bufferSize(), defaults.retryAfter(), null, null,
-				-1, null, metrics, false);
+				-1, null, metrics, false, 500);
 		this.handler = new WsgiHandlerFunction(mount, scheduler, settings);
 		this.codecs = ServerCodecConfigurer.create();
 		this.readers = this.codecs.getReaders();
