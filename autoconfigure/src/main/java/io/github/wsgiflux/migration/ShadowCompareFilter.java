@@ -126,7 +126,7 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 		ServerHttpRequest request = exchange.getRequest();
 		HttpHeaders headers = request.getHeaders();
 		if (headers.getContentLength() <= 0 && !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
-			return compare(rule, servedSide(rule, request), exchange, chain, null);
+			return compare(rule, servedSide(rule, exchange), exchange, chain, null);
 		}
 		long length = headers.getContentLength();
 		if (length < 0 || length > rule.getMaxBodySize()) {
@@ -144,7 +144,7 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 			}
 		}).defaultIfEmpty(new byte[0]).flatMap((bytes) -> {
 			ServerWebExchange replayed = exchange.mutate().request(replaying(request, bytes)).build();
-			return compare(rule, servedSide(rule, request), replayed, chain, bytes);
+			return compare(rule, servedSide(rule, replayed), replayed, chain, bytes);
 		});
 	}
 
@@ -158,11 +158,14 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 		return null;
 	}
 
-	/** The rule's side, except for a native route the rollback switch sends to the legacy application now. */
-	private ServedSide servedSide(CompareRule rule, ServerHttpRequest request) {
+	/**
+	 * The rule's side, except for a native route the rollback switch sends to the legacy application now. The switch
+	 * is read once for the request: the decision is recorded in the exchange, and the switch's handler mapping
+	 * follows it, so that a change in between cannot serve one side and shadow the same one.
+	 */
+	private ServedSide servedSide(CompareRule rule, ServerWebExchange exchange) {
 		LegacyPaths switched = this.legacyPaths;
-		if (rule.getServe() == ServedSide.NATIVE && switched != null && !switched.isEmpty()
-				&& switched.match(request.getPath().pathWithinApplication()) != null) {
+		if (rule.getServe() == ServedSide.NATIVE && switched != null && switched.match(exchange) != null) {
 			return ServedSide.LEGACY;
 		}
 		return rule.getServe();

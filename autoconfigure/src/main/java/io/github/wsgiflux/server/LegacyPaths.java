@@ -6,6 +6,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.server.PathContainer;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.web.util.pattern.PatternParseException;
@@ -16,6 +17,15 @@ import org.springframework.web.util.pattern.PatternParseException;
  * Changed at run time; each pattern is parsed once, and requests read an immutable list through one volatile read.
  */
 public final class LegacyPaths {
+
+	/**
+	 * The exchange attribute that holds the decision for a request, once taken: the pattern that matched, or an empty
+	 * string when none did. Whoever reads the switch first for a request decides for all the others, so that a change
+	 * of the switch while the request is under way never sends it to two sides.
+	 */
+	public static final String DECISION_ATTRIBUTE = LegacyPaths.class.getName() + ".decision";
+
+	private static final String NOT_SWITCHED = "";
 
 	private volatile List<PathPattern> patterns;
 
@@ -63,6 +73,31 @@ public final class LegacyPaths {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * The pattern that sends a request to the legacy application, decided once per request: the first call reads the
+	 * switch and records the decision in the exchange ({@link #DECISION_ATTRIBUTE}), later calls return it.
+	 * @param exchange the request's exchange
+	 * @return the pattern, or {@code null} when the request is not switched
+	 */
+	public @Nullable String match(ServerWebExchange exchange) {
+		String decided = decision(exchange);
+		if (decided != null) {
+			return decided.isEmpty() ? null : decided;
+		}
+		String pattern = isEmpty() ? null : match(exchange.getRequest().getPath().pathWithinApplication());
+		exchange.getAttributes().put(DECISION_ATTRIBUTE, (pattern != null) ? pattern : NOT_SWITCHED);
+		return pattern;
+	}
+
+	/**
+	 * The decision recorded for a request, if one was taken.
+	 * @param exchange the request's exchange
+	 * @return the pattern, an empty string when the request is not switched, or {@code null} when not decided yet
+	 */
+	public static @Nullable String decision(ServerWebExchange exchange) {
+		return exchange.getAttribute(DECISION_ATTRIBUTE);
 	}
 
 	/**

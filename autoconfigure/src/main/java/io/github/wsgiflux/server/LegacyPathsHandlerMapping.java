@@ -9,7 +9,8 @@ import org.springframework.web.server.ServerWebExchange;
  * Sends the requests that match {@link LegacyPaths} to the WSGI mount that serves their path, ahead of the native
  * handlers: ordered after the actuator's endpoints ({@code -100}) and before router functions and controllers. Other
  * requests get no handler here, so the mappings after this one run as before; with no pattern set, nothing is even
- * matched.
+ * matched. The switch is read once per request ({@link LegacyPaths#match(ServerWebExchange)}): a decision recorded
+ * by an earlier reader is honoured even if the switch changed since.
  */
 public class LegacyPathsHandlerMapping extends AbstractHandlerMapping {
 
@@ -41,8 +42,9 @@ public class LegacyPathsHandlerMapping extends AbstractHandlerMapping {
 
 	@Override
 	public Mono<Object> getHandler(ServerWebExchange exchange) {
-		// The common case, every request of an application without a rollback in place: one volatile read.
-		if (this.legacyPaths.isEmpty()) {
+		// The common case, every request of an application without a rollback in place: one volatile read (and, as
+		// the switch may have been read already for this request, one attribute lookup).
+		if (this.legacyPaths.isEmpty() && LegacyPaths.decision(exchange) == null) {
 			return Mono.empty();
 		}
 		return super.getHandler(exchange);
@@ -50,7 +52,8 @@ public class LegacyPathsHandlerMapping extends AbstractHandlerMapping {
 
 	@Override
 	protected Mono<?> getHandlerInternal(ServerWebExchange exchange) {
-		if (this.legacyPaths.match(exchange.getRequest().getPath().pathWithinApplication()) == null) {
+		// Decided once per request: a filter that read the switch before (the shadow comparison) has recorded it.
+		if (this.legacyPaths.match(exchange) == null) {
 			return Mono.empty();
 		}
 		return this.wsgi.getHandlerInternal(exchange);

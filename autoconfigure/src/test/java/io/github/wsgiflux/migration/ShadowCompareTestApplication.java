@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.wsgiflux.server.LegacyPaths;
 import io.github.wsgiflux.spi.Header;
 import io.github.wsgiflux.spi.StartResponse;
 import io.github.wsgiflux.spi.WsgiApplication;
@@ -16,10 +17,12 @@ import io.github.wsgiflux.spi.WsgiApplication;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.reactive.handler.AbstractHandlerMapping;
 
 /**
  * A legacy application and native replacements of some of its routes, each pair answering alike or differing in one
@@ -63,6 +66,7 @@ class ShadowCompareTestApplication {
 			.POST("/post", (request) -> text(calls, "/post", "hello"))
 			.GET("/never", (request) -> text(calls, "/never", "hello"))
 			.GET("/always", (request) -> text(calls, "/always", "hello"))
+			.GET("/flip", (request) -> text(calls, "/flip", "native"))
 			.GET("/big", (request) -> {
 				calls.count("/big");
 				return ServerResponse.ok().contentType(TEXT).bodyValue(new String(BIG,
@@ -74,6 +78,29 @@ class ShadowCompareTestApplication {
 						StandardCharsets.ISO_8859_1));
 			})
 			.build();
+	}
+
+	/**
+	 * The test hook of a switch that changes while a request is under way: a mapping ahead of every other one that
+	 * sends {@code /flip} back to the legacy application once the shadow filter has looked at the switch, before the
+	 * switch's own mapping reads it. It maps nothing itself.
+	 */
+	@Bean
+	AbstractHandlerMapping switchFlipper(LegacyPaths legacyPaths) {
+		AbstractHandlerMapping flipper = new AbstractHandlerMapping() {
+
+			@Override
+			protected reactor.core.publisher.Mono<?> getHandlerInternal(
+					org.springframework.web.server.ServerWebExchange exchange) {
+				if (exchange.getRequest().getPath().pathWithinApplication().value().equals("/flip")) {
+					legacyPaths.add("/flip");
+				}
+				return reactor.core.publisher.Mono.empty();
+			}
+
+		};
+		flipper.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return flipper;
 	}
 
 	@Bean

@@ -48,7 +48,8 @@ import static org.awaitility.Awaitility.await;
 				"wsgi.migration.compare[11].sample-rate=1", "wsgi.migration.compare[12].path=/big",
 				"wsgi.migration.compare[12].serve=native", "wsgi.migration.compare[12].max-body-size=1KB",
 				"wsgi.migration.compare[13].path=/big-differs", "wsgi.migration.compare[13].serve=native",
-				"wsgi.migration.compare[13].max-body-size=1KB" })
+				"wsgi.migration.compare[13].max-body-size=1KB", "wsgi.migration.compare[14].path=/flip",
+				"wsgi.migration.compare[14].serve=native" })
 @ExtendWith(NettyLeaks.class)
 class ShadowCompareTests {
 
@@ -232,6 +233,16 @@ class ShadowCompareTests {
 			.functionCounter();
 		assertThat(counter).isNotNull();
 		assertThat(counter.count()).isGreaterThanOrEqualTo(1);
+	}
+
+	@Test
+	void switchChangedWhileTheRequestIsUnderWayServesTheSideTheFilterChoseAndShadowsTheOther() {
+		// switchFlipper sends /flip to legacy after the filter read the switch (not switched) and before its mapping.
+		assertThat(this.http.get("/flip").body()).isEqualTo("native");
+		awaitCount("/flip", ComparisonResult.MISMATCH, 1);
+		assertThat(count("/flip", ComparisonResult.MATCH)).isZero();
+		assertThat(this.legacy.of("/flip")).isEqualTo(1);
+		assertThat(this.nativeCalls.of("/flip")).isEqualTo(1);
 	}
 
 	private void awaitCount(String route, ComparisonResult result, long count) {
