@@ -184,13 +184,36 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 		String method = exchange.getRequest().getMethod().name();
 		String path = exchange.getRequest().getPath().value();
 		return Mono.deferContextual((context) -> serve(rule, served, chain)
-			.doOnError((ex) -> this.comparisons.record(rule, side, method, path, failed(side, ex)))
+			.doOnError((ex) -> this.comparisons.record(rule, answered(exchange), method, path,
+					failed(answered(exchange), ex)))
 			.doFinally((signal) -> {
 				// After the client's answer completed: the shadow starts on another thread, detached from it.
 				if (signal == SignalType.ON_COMPLETE) {
-					shadow(rule, side, exchange, attributes, body, tee, context);
+					ServedSide answered = answered(exchange);
+					if (answered == side || answered == ServedSide.LEGACY) {
+						shadow(rule, answered, exchange, attributes, body, tee, context);
+					}
+					else {
+						// serve: legacy, but no legacy mount took the request: nothing legacy to compare with.
+						this.comparisons.skipped(rule);
+						if (logger.isDebugEnabled()) {
+							logger.debug("Shadow comparison of " + method + " " + path
+									+ " skipped: no WSGI mount took the request");
+						}
+					}
 				}
 			}));
+	}
+
+	/**
+	 * The side that actually answered the client, whatever the rule assumed: the native dispatch falls through to the
+	 * WSGI mapping when no native handler takes the request (a method the native route does not map, such as
+	 * {@code HEAD} beside {@code GET}); then legacy answered, and the native side is the one to shadow, never legacy
+	 * again. A request that no WSGI handler took counts as answered by the native side.
+	 */
+	private static ServedSide answered(ServerWebExchange exchange) {
+		Object handler = exchange.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE);
+		return (handler instanceof WsgiHandlerFunction) ? ServedSide.LEGACY : ServedSide.NATIVE;
 	}
 
 	private void shadow(CompareRule rule, ServedSide served, ServerWebExchange exchange, Map<String, Object> attributes,

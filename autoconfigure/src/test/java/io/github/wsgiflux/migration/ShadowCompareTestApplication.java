@@ -67,6 +67,7 @@ class ShadowCompareTestApplication {
 			.GET("/never", (request) -> text(calls, "/never", "hello"))
 			.GET("/always", (request) -> text(calls, "/always", "hello"))
 			.GET("/flip", (request) -> text(calls, "/flip", "native"))
+			.GET("/get-only", (request) -> text(calls, "/get-only", "hello"))
 			.GET("/big", (request) -> {
 				calls.count("/big");
 				return ServerResponse.ok().contentType(TEXT).bodyValue(new String(BIG,

@@ -49,7 +49,8 @@ import static org.awaitility.Awaitility.await;
 				"wsgi.migration.compare[12].serve=native", "wsgi.migration.compare[12].max-body-size=1KB",
 				"wsgi.migration.compare[13].path=/big-differs", "wsgi.migration.compare[13].serve=native",
 				"wsgi.migration.compare[13].max-body-size=1KB", "wsgi.migration.compare[14].path=/flip",
-				"wsgi.migration.compare[14].serve=native" })
+				"wsgi.migration.compare[14].serve=native", "wsgi.migration.compare[15].path=/get-only",
+				"wsgi.migration.compare[15].serve=native" })
 @ExtendWith(NettyLeaks.class)
 class ShadowCompareTests {
 
@@ -243,6 +244,20 @@ class ShadowCompareTests {
 		assertThat(count("/flip", ComparisonResult.MATCH)).isZero();
 		assertThat(this.legacy.of("/flip")).isEqualTo(1);
 		assertThat(this.nativeCalls.of("/flip")).isEqualTo(1);
+	}
+
+	@Test
+	void headTheNativeRouteDoesNotMapIsServedByLegacyAndShadowedByTheNativeSideNeverByLegacyAgain() {
+		// serve: native, but the native route maps GET only: the normal dispatch falls through to the WSGI mount.
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(this.http.uri("/get-only")).method("HEAD", HttpRequest.BodyPublishers.noBody())
+				.build());
+		assertThat(response.statusCode()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> count("/get-only", ComparisonResult.ERROR) + count("/get-only", ComparisonResult.MISMATCH)
+					+ count("/get-only", ComparisonResult.MATCH) >= 1);
+		assertThat(count("/get-only", ComparisonResult.MATCH)).isZero();
+		assertThat(this.legacy.of("/get-only")).isEqualTo(1);
 	}
 
 	private void awaitCount(String route, ComparisonResult result, long count) {

@@ -21,6 +21,7 @@ import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -59,11 +60,16 @@ public class SampleApplication {
 	 */
 	@Bean
 	RouterFunction<ServerResponse> migratedRoutes(DataSource guestbookDataSource) {
+		// HEAD too (RFC 9110 9.3.2: the same header fields as GET): GET("/stats") alone does not match HEAD, which
+		// would fall through to the legacy application, and the migrated route would be incomplete.
 		return RouterFunctions.route()
-			.GET("/stats", (request) -> Mono.fromCallable(() -> stats(guestbookDataSource))
-				// JDBC blocks: off the event loop.
-				.subscribeOn(Schedulers.boundedElastic())
-				.flatMap((stats) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(stats)))
+			.route(RequestPredicates.GET("/stats").or(RequestPredicates.HEAD("/stats")),
+					(request) -> Mono.fromCallable(() -> stats(guestbookDataSource))
+						// JDBC blocks: off the event loop.
+						.subscribeOn(Schedulers.boundedElastic())
+						.flatMap((stats) -> ServerResponse.ok()
+							.contentType(MediaType.APPLICATION_JSON)
+							.bodyValue(stats)))
 			.build();
 	}
 

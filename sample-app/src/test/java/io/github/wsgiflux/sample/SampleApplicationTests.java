@@ -54,6 +54,19 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void headOfTheMigratedStatsIsAnsweredNativelyAndComparedWithTheLegacyHead() throws Exception {
+		HttpResponse<String> response = send(
+				HttpRequest.newBuilder(uri("/stats")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+		// Served natively, the legacy HEAD as its shadow: status and Content-Type alike (a HEAD has no body to
+		// compare), a match; the GETs differ in their body.
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(get("/actuator/wsgi/comparisons").body())
+				.containsPattern("\\{\"route\":\"/stats\"[^}]*\"comparisons\":\\{\"match\":[1-9]"));
+	}
+
+	@Test
 	void staticPageIsServedNatively() throws Exception {
 		HttpResponse<String> response = get("/help.html");
 		assertThat(response.statusCode()).isEqualTo(200);

@@ -37,6 +37,7 @@ import io.github.wsgiflux.spi.WsgiApplication;
  * <li>{@code GET /stats}: how many entries there are, as JSON; migrated to a native handler, which it is compared
  * with</li>
  * <li>{@code GET /about}: a page that has since been migrated to a native handler</li>
+ * <li>{@code HEAD} of each {@code GET}: the same status and headers</li>
  * </ul>
  */
 public class LegacyGuestbook implements WsgiApplication {
@@ -80,7 +81,9 @@ public class LegacyGuestbook implements WsgiApplication {
 		String method = env.method();
 		String path = env.pathInfo();
 		String base = env.scriptName();
-		if (path.equals("/entries") && method.equals("GET")) {
+		// HEAD answers as GET does, as WSGI frameworks do (the gateway sends no body for it): RFC 9110 9.3.2.
+		boolean read = method.equals("GET") || method.equals("HEAD");
+		if (path.equals("/entries") && read) {
 			return html(start, "Guestbook", list(base));
 		}
 		if (path.equals("/entries") && method.equals("POST")) {
@@ -94,7 +97,7 @@ public class LegacyGuestbook implements WsgiApplication {
 					Header.of("Content-Type", "text/plain")));
 			return List.of();
 		}
-		if (path.startsWith("/entries/") && method.equals("GET")) {
+		if (path.startsWith("/entries/") && read) {
 			Map<String, String> entry = find(path.substring("/entries/".length()));
 			if (entry == null) {
 				return notFound(start);
@@ -102,7 +105,7 @@ public class LegacyGuestbook implements WsgiApplication {
 			return html(start, "Entry " + entry.get("id"), "<p><b>" + escape(entry.get("author")) + "</b>: "
 					+ escape(entry.get("message")) + "</p><a href=\"" + base + "/entries\">all entries</a>");
 		}
-		if (path.equals("/api/entries") && method.equals("GET")) {
+		if (path.equals("/api/entries") && read) {
 			start.start("200 OK", JSON);
 			return List.of(GuestbookJson.entries(all()).getBytes(StandardCharsets.UTF_8));
 		}
@@ -118,11 +121,11 @@ public class LegacyGuestbook implements WsgiApplication {
 					Header.of("Location", base + "/api/entries/" + id)));
 			return List.of(GuestbookJson.entry(find(Long.toString(id))).getBytes(StandardCharsets.UTF_8));
 		}
-		if (path.equals("/export.csv") && method.equals("GET")) {
+		if (path.equals("/export.csv") && read) {
 			start.start("200 OK", List.of(Header.of("Content-Type", "text/csv; charset=utf-8")));
 			return new CsvExport();
 		}
-		if (path.equals("/stats") && method.equals("GET")) {
+		if (path.equals("/stats") && read) {
 			start.start("200 OK", JSON);
 			return List.of(("{\"entries\":" + all().size() + ",\"generatedAt\":\"" + Instant.now() + "\"}")
 				.getBytes(StandardCharsets.UTF_8));
