@@ -3,6 +3,7 @@ package io.github.wsgiflux.migration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.wsgiflux.server.WsgiHandlerFunction;
 import reactor.core.publisher.Flux;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -14,7 +15,8 @@ import org.springframework.web.server.ServerWebExchangeDecorator;
 
 /**
  * The copy of a compared exchange that the shadow side handles: the same request with a replayed (or empty) body, a
- * capturing response, and attributes of its own (a copy of those the filters set), so that what the shadow's handler
+ * capturing response, and attributes of its own (a copy of those the filters set, and
+ * {@link WsgiHandlerFunction#SHADOW_ATTRIBUTE}: the routes report leaves the shadow run out), so that what the shadow's handler
  * mapping records (the best matching pattern, the URI variables) never reaches the client's exchange.
  */
 final class ShadowExchange extends ServerWebExchangeDecorator {
@@ -38,6 +40,8 @@ final class ShadowExchange extends ServerWebExchangeDecorator {
 		};
 		this.response = response;
 		this.attributes = new ConcurrentHashMap<>(attributes);
+		// No traffic of its own: the legacy side's route table leaves it out.
+		this.attributes.put(WsgiHandlerFunction.SHADOW_ATTRIBUTE, Boolean.TRUE);
 	}
 
 	@Override

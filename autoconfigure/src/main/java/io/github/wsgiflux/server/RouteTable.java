@@ -60,6 +60,30 @@ public final class RouteTable {
 	}
 
 	/**
+	 * The row a request would be counted in, without counting it nor adding a row: its own if the table has it,
+	 * otherwise {@link #getOther()}. For requests that are not traffic of their own (a shadow comparison's run).
+	 * @param method the HTTP method
+	 * @param path the raw request path
+	 * @return the row
+	 */
+	Route peek(String method, String path) {
+		int hash = spread(method.hashCode() * 31 + RouteTemplates.hash(path));
+		int mask = this.slots.length() - 1;
+		int index = hash & mask;
+		for (int probes = 0; probes <= mask; probes++) {
+			Route route = this.slots.get(index);
+			if (route == null) {
+				return this.other;
+			}
+			if (route.hash == hash && route.method.equals(method) && RouteTemplates.matches(route.template, path)) {
+				return route;
+			}
+			index = (index + 1) & mask;
+		}
+		return this.other;
+	}
+
+	/**
 	 * The row of a request: its own, or {@link #getOther()} once the table is full.
 	 * @param method the HTTP method
 	 * @param path the raw request path

@@ -80,6 +80,9 @@ final class WsgiCall implements Runnable, WriteListener {
 
 	private final AtomicBoolean recorded = new AtomicBoolean();
 
+	/** Whether this is a shadow comparison's run: not counted in the route table. */
+	private boolean shadow;
+
 	private volatile long startNanos;
 
 	private volatile @Nullable Thread worker;
@@ -100,6 +103,11 @@ final class WsgiCall implements Runnable, WriteListener {
 		this.errors = errors;
 		this.response = new WsgiResponseProtocol(sink, bufferFactory, mount.settings().bufferSize(),
 				"HEAD".equals(method), this);
+	}
+
+	/** Mark this call as a shadow comparison's run, before it is scheduled: the route table does not count it. */
+	void shadow() {
+		this.shadow = true;
 	}
 
 	/**
@@ -329,7 +337,7 @@ final class WsgiCall implements Runnable, WriteListener {
 		WsgiRequestRecorder recorder = this.mount.recorder();
 		if (recorder.isObserved() && this.recorded.compareAndSet(false, true)) {
 			recorder.ended(this.method, this.path, status, outcome, this.response.bytesSent(), this.arrivalNanos,
-					this.startNanos);
+					this.startNanos, this.shadow);
 		}
 	}
 

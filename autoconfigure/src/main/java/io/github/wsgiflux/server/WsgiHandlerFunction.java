@@ -48,6 +48,12 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 	private final @Nullable WsgiHandlerFunction onIdleWorkers;
 
 	/**
+	 * The exchange attribute that marks a shadow comparison's run of a request (any value): the mount's route table
+	 * does not count it, as it is no legacy traffic of its own; the other metrics do.
+	 */
+	public static final String SHADOW_ATTRIBUTE = WsgiHandlerFunction.class.getName() + ".shadow";
+
+	/**
 	 * Create a handler.
 	 * @param mount the application and its mount path
 	 * @param scheduler the scheduler that runs the application
@@ -105,7 +111,7 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		RequestTarget target = RequestTarget.of(request.exchange());
 		if (!HttpProtocols.isSupported(target.protocol())) {
 			// Netty accepts any HTTP/x.y; the application is promised HTTP/1.0, 1.1 or 2 in SERVER_PROTOCOL.
-			return refuse(RefusalLog.Cause.VERSION, 505, method, path,
+			return refuse(request, RefusalLog.Cause.VERSION, 505, method, path,
 					"HTTP version not supported: " + target.protocol());
 		}
 		// Every rule on the request line and the header section is checked here, on the event loop, before a worker
@@ -118,13 +124,13 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 			environ = this.environBuilder.build(httpRequest, target, new WsgiInput(input), errors);
 		}
 		catch (InvalidRequestException ex) {
-			return refuse(ex.refusalCause(), ex.getStatus(), method, path, ex.getMessage());
+			return refuse(request, ex.refusalCause(), ex.getStatus(), method, path, ex.getMessage());
 		}
 		if (maxBodySize >= 0) {
 			// The header section was just scanned into the environ: no second lookup in the request's headers.
 			long contentLength = declaredLength(environ.get(Environ.CONTENT_LENGTH));
 			if (contentLength > maxBodySize) {
-				return refuse(RefusalLog.Cause.BODY_TOO_LARGE, 413, method, path,
+				return refuse(request, RefusalLog.Cause.BODY_TOO_LARGE, 413, method, path,
 						"Content-Length " + contentLength + " > wsgi.request.max-body-size " + maxBodySize);
 			}
 		}
@@ -138,6 +144,9 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 			this.context.recorder().started(method, path);
 			WsgiCall call = new WsgiCall(this.context, environ, method, path, input, errors,
 					request.exchange().getResponse().bufferFactory(), sink);
+			if (isShadow(request)) {
+				call.shadow();
+			}
 			sink.onCancel(call::cancel);
 			if (this.context.scheduler().trySchedule(RequestContextPropagation.wrap(call, sink.contextView()))) {
 				call.admitted();
@@ -160,6 +169,9 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		this.context.recorder().started(method, path);
 		WsgiCall call = new WsgiCall(this.context, environ, method, path, input, errors,
 				request.exchange().getResponse().bufferFactory(), sink);
+		if (isShadow(request)) {
+			call.shadow();
+		}
 		sink.onCancel(call::cancel);
 		if (scheduler.scheduleReserved(RequestContextPropagation.wrap(call, sink.contextView()))) {
 			call.admitted();
@@ -167,6 +179,10 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		else {
 			call.rejected();
 		}
+	}
+
+	private static boolean isShadow(ServerRequest request) {
+		return request.exchange().getAttribute(SHADOW_ATTRIBUTE) != null;
 	}
 
 	/**
@@ -196,10 +212,10 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 	/**
 	 * Refuse a request before a worker is asked for: logged (throttled), recorded, answered.
 	 */
-	private Mono<ServerResponse> refuse(RefusalLog.Cause cause, int status, String method, String path,
-			String reason) {
+	private Mono<ServerResponse> refuse(ServerRequest request, RefusalLog.Cause cause, int status, String method,
+			String path, String reason) {
 		this.refusals.refused(cause, status, method, path, reason);
-		this.context.recorder().refused(method, path, status);
+		this.context.recorder().refused(method, path, status, isShadow(request));
 		return this.context.answers().refusal(status);
 	}
 

@@ -29,9 +29,12 @@ final class WsgiRequestRecorder {
 		}
 	}
 
-	/** A request was refused before a worker was asked for: it starts and ends at once. */
-	void refused(String method, String path, int status) {
-		String route = route(method, path, status, 0);
+	/**
+	 * A request was refused before a worker was asked for: it starts and ends at once.
+	 * @param shadow whether it is a shadow comparison's run, which the route table does not count
+	 */
+	void refused(String method, String path, int status, boolean shadow) {
+		String route = route(method, path, status, 0, shadow);
 		if (this.observer != WsgiRequestObserver.NONE) {
 			this.observer.requestStarted(this.mount, method, path);
 			this.observer.requestEnded(
@@ -45,14 +48,15 @@ final class WsgiRequestRecorder {
 	 * @param bytes the body bytes the application produced
 	 * @param arrivalNanos when the request arrived ({@link System#nanoTime()})
 	 * @param startNanos when a worker took it, or 0 when none did
+	 * @param shadow whether it is a shadow comparison's run, which the route table does not count
 	 */
 	void ended(String method, String path, int status, Outcome outcome, long bytes, long arrivalNanos,
-			long startNanos) {
+			long startNanos, boolean shadow) {
 		if (!isObserved()) {
 			return;
 		}
 		long now = System.nanoTime();
-		String route = route(method, path, status, now - arrivalNanos);
+		String route = route(method, path, status, now - arrivalNanos, shadow);
 		if (this.observer != WsgiRequestObserver.NONE) {
 			long queued = ((startNanos != 0) ? startNanos : now) - arrivalNanos;
 			this.observer.requestEnded(new WsgiRequestRecord(this.mount, method, path, status, outcome, bytes, queued,
@@ -70,9 +74,17 @@ final class WsgiRequestRecorder {
 		return this.routes;
 	}
 
-	private @Nullable String route(String method, String path, int status, long nanos) {
+	/**
+	 * The route template of a request, counted in the table unless it is a shadow run: a shadow of a native-served
+	 * route is no legacy traffic (it would keep the route's count climbing and fill the table); its metrics still
+	 * count, tagged with the route's template if the table has it, otherwise {@code other}.
+	 */
+	private @Nullable String route(String method, String path, int status, long nanos, boolean shadow) {
 		RouteTable routes = this.routes;
-		return (routes != null) ? routes.record(method, path, status, nanos).getTemplate() : null;
+		if (routes == null) {
+			return null;
+		}
+		return (shadow ? routes.peek(method, path) : routes.record(method, path, status, nanos)).getTemplate();
 	}
 
 }

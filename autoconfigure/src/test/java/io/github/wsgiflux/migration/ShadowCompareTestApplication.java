@@ -68,6 +68,7 @@ class ShadowCompareTestApplication {
 			.GET("/always", (request) -> text(calls, "/always", "hello"))
 			.GET("/flip", (request) -> text(calls, "/flip", "native"))
 			.GET("/get-only", (request) -> text(calls, "/get-only", "hello"))
+			.GET("/uncounted", (request) -> text(calls, "/uncounted", "hello"))
 			.GET("/big", (request) -> {
 				calls.count("/big");
 				return ServerResponse.ok().contentType(TEXT).bodyValue(new String(BIG,

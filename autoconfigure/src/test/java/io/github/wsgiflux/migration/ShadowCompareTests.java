@@ -50,7 +50,8 @@ import static org.awaitility.Awaitility.await;
 				"wsgi.migration.compare[13].path=/big-differs", "wsgi.migration.compare[13].serve=native",
 				"wsgi.migration.compare[13].max-body-size=1KB", "wsgi.migration.compare[14].path=/flip",
 				"wsgi.migration.compare[14].serve=native", "wsgi.migration.compare[15].path=/get-only",
-				"wsgi.migration.compare[15].serve=native" })
+				"wsgi.migration.compare[15].serve=native", "wsgi.migration.compare[16].path=/uncounted",
+				"wsgi.migration.compare[16].serve=native" })
 @ExtendWith(NettyLeaks.class)
 class ShadowCompareTests {
 
@@ -258,6 +259,15 @@ class ShadowCompareTests {
 					+ count("/get-only", ComparisonResult.MATCH) >= 1);
 		assertThat(count("/get-only", ComparisonResult.MATCH)).isZero();
 		assertThat(this.legacy.of("/get-only")).isEqualTo(1);
+	}
+
+	@Test
+	void legacyShadowOfANativeServedRouteIsNoLegacyTrafficInTheRoutesReport() {
+		assertThat(this.http.get("/uncounted").body()).isEqualTo("hello");
+		awaitCount("/uncounted", ComparisonResult.MATCH, 1);
+		assertThat(this.legacy.of("/uncounted")).isEqualTo(1);
+		assertThat(this.http.get("/actuator/wsgi/routes").body()).contains("\"mounts\"")
+			.doesNotContain("\"template\":\"/uncounted\"");
 	}
 
 	private void awaitCount(String route, ComparisonResult result, long count) {
