@@ -56,7 +56,7 @@ public class LegacyPathsHandlerMapping extends AbstractHandlerMapping {
 		if (this.legacyPaths.match(exchange) == null) {
 			return Mono.empty();
 		}
-		return this.wsgi.getHandlerInternal(exchange);
+		return this.wsgi.getMountHandler(exchange);
 	}
 
 }

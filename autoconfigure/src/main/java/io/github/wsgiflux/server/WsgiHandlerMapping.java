@@ -101,14 +101,30 @@ public class WsgiHandlerMapping extends RouterFunctionMapping {
 		}
 	}
 
-	@Override
-	protected Mono<?> getHandlerInternal(ServerWebExchange exchange) {
+	/**
+	 * The handler of the mount that serves a request, without deferring to static resources: for a path the rollback
+	 * switch ({@link LegacyPathsHandlerMapping}) sends to the legacy application even where a native handler, a
+	 * static resource included, exists. Still none on the management port.
+	 * @param exchange the exchange
+	 * @return the mount's handler, or empty
+	 */
+	public Mono<?> getMountHandler(ServerWebExchange exchange) {
+		return onManagementPort(exchange) ? Mono.empty() : super.getHandlerInternal(exchange);
+	}
+
+	private boolean onManagementPort(ServerWebExchange exchange) {
 		int port = this.managementPort;
 		if (port > 0) {
 			InetSocketAddress local = exchange.getRequest().getLocalAddress();
-			if (local != null && local.getPort() == port) {
-				return Mono.empty();
-			}
+			return local != null && local.getPort() == port;
+		}
+		return false;
+	}
+
+	@Override
+	protected Mono<?> getHandlerInternal(ServerWebExchange exchange) {
+		if (onManagementPort(exchange)) {
+			return Mono.empty();
 		}
 		Mono<?> handler = super.getHandlerInternal(exchange);
 		ResourceUrlProvider resources = this.staticResources;

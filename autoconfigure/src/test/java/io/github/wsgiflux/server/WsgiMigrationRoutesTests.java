@@ -106,6 +106,16 @@ class WsgiMigrationRoutesTests extends WsgiServerTestSupport {
 	}
 
 	@Test
+	void legacyPathWinsOverAnExistingStaticResource() {
+		// The README: matching paths go to the legacy application "even where a native handler exists".
+		assertThat(this.http.get("/hello.txt").body()).doesNotStartWith("legacy GET");
+		addLegacyPath("/hello.txt");
+		assertThat(this.http.get("/hello.txt").body()).startsWith("legacy GET");
+		removeLegacyPath("/hello.txt");
+		assertThat(this.http.get("/hello.txt").body()).doesNotStartWith("legacy GET");
+	}
+
+	@Test
 	void legacyPathsChangeIsLoggedWithWhoDidIt(CapturedOutput output) {
 		addLegacyPath("/logged/**");
 		assertThat(output).contains("WSGI legacy path /logged/** added by anonymous");
