@@ -10,6 +10,7 @@
 #   APP_ARGS="..."     more application arguments: --wsgi.python.engine-options.engine.Mode=latency, ...
 #   CONTEXTS=2 RUNS=1 PORT=18092 REQUESTS=5 HISTO=1 (write the class histogram after the GC to target/)
 #   SKIP_BUILD=1       reuse the classpath of a previous run
+#   MALLOC_ARENA_MAX=2 (glibc's, passed on to the JVM like the rest of the environment)
 # Needs Java 21+ (JAVA_HOME, with jcmd), curl, Debian's python3-flask, python3-django and patchelf.
 #   LABEL=default benchmarks/python-memory.sh
 #   LABEL=recommended JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" benchmarks/python-memory.sh
@@ -83,6 +84,9 @@ run() {
 		"$JCMD" "$PID" GC.class_histogram >"target/memory-$LABEL.histo"
 	fi
 	grep -E "^Vm|^Rss|^Threads" "/proc/$PID/status" >"target/memory-$LABEL.status"
+	# The largest mappings, to see what NMT does not (anonymous malloc arenas, native libraries).
+	awk '/^[0-9a-f]+-/ { m = $0 } /^Rss:/ && $2 > 4096 { print $2 " kB " m }' "/proc/$PID/smaps" | sort -rn \
+		>"target/memory-$LABEL.smaps"
 	stop
 	# NMT's "- Name (reserved=...KB, committed=...KB)" lines, committed, in MiB.
 	local nmt=$(awk '
@@ -99,8 +103,8 @@ run() {
 				(total - known) / mib, total / mib
 		}' "target/memory-$LABEL.nmt")
 	read -r heap meta code comp gc threads symbols other total <<<"$nmt"
-	# The heap used after the GC: "used NK" of the heap line (G1) or of each generation (Serial, Parallel).
-	local used=$(awk '/(heap|generation|PSYoungGen|ParOldGen)/ && /used [0-9]+K/ {
+	# The heap used after the GC: "used NK" of the heap line (G1) or of each generation (Serial's DefNew, Tenured).
+	local used=$(awk '/^[^ ]/ && /total/ && /used [0-9]+K/ {
 			match($0, /used [0-9]+K/); u += substr($0, RSTART + 5, RLENGTH - 6) } END { printf "%.0f", u / 1024 }' \
 		"target/memory-$LABEL.heap")
 	echo "| $LABEL | $rss MiB | $heap | $used | $meta | $code | $comp | $gc | $threads | $symbols | $other | $total | $((rss - total)) | $loaded s |" \
