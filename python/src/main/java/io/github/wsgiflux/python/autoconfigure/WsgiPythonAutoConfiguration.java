@@ -37,8 +37,11 @@ public final class WsgiPythonAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	Engine pythonEngine() {
-		return Engine.newBuilder("python").build();
+	Engine pythonEngine(WsgiPythonProperties properties) {
+		return Engine.newBuilder("python")
+			.allowExperimentalOptions(true)
+			.options(properties.getEngineOptions())
+			.build();
 	}
 
 	@Bean
