@@ -9,6 +9,7 @@
 #   JAVA_OPTS="..."    more JVM options, after the script's own (so they win): -Xmx200m, -XX:+UseSerialGC, ...
 #   APP_ARGS="..."     more application arguments: --wsgi.python.engine-options.engine.Mode=latency, ...
 #   CONTEXTS=2 RUNS=1 PORT=18092 REQUESTS=5 HISTO=1 (write the class histogram after the GC to target/)
+#   IDLE=60            instead of two jcmd GC.run, leave it idle that many seconds (what the JVM gives back by itself)
 #   SKIP_BUILD=1       reuse the classpath of a previous run
 #   MALLOC_ARENA_MAX=2 (glibc's, passed on to the JVM like the rest of the environment)
 # Needs Java 21+ (JAVA_HOME, with jcmd), curl, Debian's python3-flask, python3-django and patchelf.
@@ -73,10 +74,14 @@ run() {
 			case "$code" in 200 | 302) ;; *) echo "GET $url: $code; see $LOG" >&2; exit 1 ;; esac
 		done
 	done
-	"$JCMD" "$PID" GC.run >/dev/null
-	sleep 5
-	"$JCMD" "$PID" GC.run >/dev/null
-	sleep 2
+	if [ -n "${IDLE:-}" ]; then
+		sleep "$IDLE" # no GC forced: what the JVM gives back by itself (G1PeriodicGCInterval)
+	else
+		"$JCMD" "$PID" GC.run >/dev/null
+		sleep 5
+		"$JCMD" "$PID" GC.run >/dev/null
+		sleep 2
+	fi
 	local rss=$(awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$PID/status")
 	"$JCMD" "$PID" VM.native_memory summary scale=KB >"target/memory-$LABEL.nmt"
 	"$JCMD" "$PID" GC.heap_info >"target/memory-$LABEL.heap"
@@ -111,7 +116,7 @@ run() {
 		| tee -a "$OUT"
 }
 
-echo "# $(date -u +%FT%TZ) load average $(cut -d' ' -f1-3 /proc/loadavg), $CONTEXTS contexts each, JAVA_OPTS=${JAVA_OPTS:-} APP_ARGS=${APP_ARGS:-}" >>"$OUT"
+echo "# $(date -u +%FT%TZ) load average $(cut -d' ' -f1-3 /proc/loadavg), $CONTEXTS contexts each, JAVA_OPTS=${JAVA_OPTS:-} APP_ARGS=${APP_ARGS:-} MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-} IDLE=${IDLE:-}" >>"$OUT"
 for _ in $(seq 1 "$RUNS"); do
 	run
 done
