@@ -40,8 +40,11 @@ public final class WsgiPythonAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	Engine pythonEngine() {
-		Engine engine = Engine.newBuilder("python").build();
+	Engine pythonEngine(WsgiPythonProperties properties) {
+		Engine engine = Engine.newBuilder("python")
+			.allowExperimentalOptions(true)
+			.options(properties.getEngineOptions())
+			.build();
 		String runtime = engine.getImplementationName();
 		String line = "GraalPy (Python " + engine.getLanguages().get("python").getVersion() + ") on the " + runtime
 				+ " Truffle runtime";

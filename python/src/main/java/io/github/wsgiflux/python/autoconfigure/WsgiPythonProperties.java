@@ -71,6 +71,13 @@ public class WsgiPythonProperties {
 	 */
 	private Map<String, String> options = new LinkedHashMap<>();
 
+	/**
+	 * Options of the GraalPy engine that every Python application of the context shares (the auto-configured one;
+	 * an Engine bean of the user's own is built by the user), for example 'engine.CompilerThreads: 1' (fewer
+	 * Truffle compiler threads: less memory while compiling, slower warm-up) or 'engine.Mode: latency'.
+	 */
+	private Map<String, String> engineOptions = new LinkedHashMap<>();
+
 	public @Nullable String getApp() {
 		return this.app;
 	}
@@ -141,6 +148,14 @@ public class WsgiPythonProperties {
 
 	public void setOptions(Map<String, String> options) {
 		this.options = options;
+	}
+
+	public Map<String, String> getEngineOptions() {
+		return this.engineOptions;
+	}
+
+	public void setEngineOptions(Map<String, String> engineOptions) {
+		this.engineOptions = engineOptions;
 	}
 
 }

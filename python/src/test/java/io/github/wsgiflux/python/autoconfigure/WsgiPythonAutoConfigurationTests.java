@@ -69,6 +69,20 @@ class WsgiPythonAutoConfigurationTests {
 	}
 
 	@Test
+	void engineOptionsReachTheSharedEngine() {
+		this.contextRunner
+			.withPropertyValues("wsgi.python.app=hello:app", "wsgi.python.engine-options.engine.CompilerThreads=1",
+					"wsgi.python.engine-options.engine.Splitting=false")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(Engine.class));
+		// Only an option the engine builder was given can be refused by it.
+		this.contextRunner.withPropertyValues("wsgi.python.engine-options.engine.NoSuchOption=1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("engine.NoSuchOption"));
+	}
+
+	@Test
 	void userEngineBacksOffTheSharedOneAndIsUsed() {
 		this.contextRunner.withPropertyValues("wsgi.python.app=hello:app")
 			.withBean("userEngine", Engine.class, () -> Engine.newBuilder("python").build(),
