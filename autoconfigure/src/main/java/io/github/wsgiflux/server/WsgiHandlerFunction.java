@@ -141,13 +141,7 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 			return Mono.create((sink) -> runOnIdleWorker(request, environ, method, path, input, errors, sink));
 		}
 		return Mono.create((sink) -> {
-			this.context.recorder().started(method, path);
-			WsgiCall call = new WsgiCall(this.context, environ, method, path, input, errors,
-					request.exchange().getResponse().bufferFactory(), sink);
-			if (isShadow(request)) {
-				call.shadow();
-			}
-			sink.onCancel(call::cancel);
+			WsgiCall call = startCall(request, environ, method, path, input, errors, sink);
 			if (this.context.scheduler().trySchedule(RequestContextPropagation.wrap(call, sink.contextView()))) {
 				call.admitted();
 			}
@@ -158,6 +152,19 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		});
 	}
 
+	/** Record the request's start and create its call, cancelled with the exchange. */
+	private WsgiCall startCall(ServerRequest request, Map<String, Object> environ, String method, String path,
+			RequestBodyStream input, WsgiErrorsWriter errors, MonoSink<ServerResponse> sink) {
+		this.context.recorder().started(method, path);
+		WsgiCall call = new WsgiCall(this.context, environ, method, path, input, errors,
+				request.exchange().getResponse().bufferFactory(), sink);
+		if (isShadow(request)) {
+			call.shadow();
+		}
+		sink.onCancel(call::cancel);
+		return call;
+	}
+
 	private void runOnIdleWorker(ServerRequest request, Map<String, Object> environ, String method, String path,
 			RequestBodyStream input, WsgiErrorsWriter errors, MonoSink<ServerResponse> sink) {
 		BoundedWsgiScheduler scheduler = this.context.scheduler();
@@ -166,13 +173,7 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 			sink.error(new WsgiWorkersBusyException(scheduler.getThreadCap()));
 			return;
 		}
-		this.context.recorder().started(method, path);
-		WsgiCall call = new WsgiCall(this.context, environ, method, path, input, errors,
-				request.exchange().getResponse().bufferFactory(), sink);
-		if (isShadow(request)) {
-			call.shadow();
-		}
-		sink.onCancel(call::cancel);
+		WsgiCall call = startCall(request, environ, method, path, input, errors, sink);
 		if (scheduler.scheduleReserved(RequestContextPropagation.wrap(call, sink.contextView()))) {
 			call.admitted();
 		}
