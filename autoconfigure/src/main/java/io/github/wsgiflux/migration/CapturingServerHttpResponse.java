@@ -66,7 +66,7 @@ final class CapturingServerHttpResponse extends AbstractServerHttpResponse {
 	CapturedResponse captured() {
 		HttpHeaders headers = new HttpHeaders();
 		headers.addAll(getHeaders());
-		return new CapturedResponse(status(getStatusCode()), headers, this.body.body(), null);
+		return new CapturedResponse(status(getStatusCode()), headers, this.body.body());
 	}
 
 	static int status(@Nullable HttpStatusCode status) {

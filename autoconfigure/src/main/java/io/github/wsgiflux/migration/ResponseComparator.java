@@ -18,7 +18,8 @@ import org.springframework.util.ClassUtils;
  * {@code charset=UTF-8} equals {@code charset=utf-8}), the rule's chosen headers, and the body: JSON as JSON (with
  * Jackson, when present) ignoring the rule's JSON pointers, other bodies byte for byte after the rule's normaliser,
  * and bodies larger than the capture bound by length and SHA-256. A side that failed, or answered 5xx, makes an
- * {@link ComparisonResult#ERROR error}. CPU work, never on an event loop: the filter runs it on a parallel worker.
+ * {@link ComparisonResult#ERROR error}; a side that raised a client error (a 4xx {@code ErrorResponse} such as
+ * {@code NoResourceFoundException}) answered that status, and is compared by its status alone. CPU work, never on an event loop: the filter runs it on a parallel worker.
  */
 final class ResponseComparator {
 
@@ -39,8 +40,12 @@ final class ResponseComparator {
 			return new Comparison(ComparisonResult.ERROR, differences);
 		}
 		if (legacy.status() != nativeSide.status()) {
-			differences.add(Difference.of("status", Integer.toString(legacy.status()),
-					Integer.toString(nativeSide.status())));
+			differences.add(Difference.of("status", status(legacy), status(nativeSide)));
+		}
+		if (legacy.raised() != null || nativeSide.raised() != null) {
+			// A raised client error is answered by the error handler, not the route: only its status compares.
+			return new Comparison(differences.isEmpty() ? ComparisonResult.MATCH : ComparisonResult.MISMATCH,
+					differences);
 		}
 		MediaType legacyType = contentType(legacy.headers());
 		MediaType nativeType = contentType(nativeSide.headers());
@@ -91,6 +96,12 @@ final class ResponseComparator {
 			differences.add(Difference.of("body (first difference at byte " + offset + ")",
 					excerpt(legacyBytes, offset), excerpt(nativeBytes, offset)));
 		}
+	}
+
+	private static String status(CapturedResponse side) {
+		Throwable raised = side.raised();
+		return (raised != null) ? side.status() + " (raised " + raised.getClass().getSimpleName() + ")"
+				: Integer.toString(side.status());
 	}
 
 	private static String describe(CapturedResponse side) {

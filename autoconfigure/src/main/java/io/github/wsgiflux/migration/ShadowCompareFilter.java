@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.github.wsgiflux.server.LegacyPaths;
@@ -184,25 +185,40 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 		String method = exchange.getRequest().getMethod().name();
 		String path = exchange.getRequest().getPath().value();
 		return Mono.deferContextual((context) -> serve(rule, served, chain)
-			.doOnError((ex) -> this.comparisons.record(rule, answered(exchange), method, path,
-					failed(answered(exchange), ex)))
+			.doOnError((ex) -> {
+				CapturedResponse raised = CapturedResponse.of(ex);
+				if (raised.raised() != null) {
+					// A client error (404, 405...) that the error handlers render after this filter: it is the
+					// served side's answer, compared by its status.
+					shadowServed(rule, side, exchange, attributes, body, () -> raised, context);
+				}
+				else {
+					this.comparisons.record(rule, answered(exchange), method, path, failed(answered(exchange), ex));
+				}
+			})
 			.doFinally((signal) -> {
 				// After the client's answer completed: the shadow starts on another thread, detached from it.
 				if (signal == SignalType.ON_COMPLETE) {
-					ServedSide answered = answered(exchange);
-					if (answered == side || answered == ServedSide.LEGACY) {
-						shadow(rule, answered, exchange, attributes, body, tee, context);
-					}
-					else {
-						// serve: legacy, but no legacy mount took the request: nothing legacy to compare with.
-						this.comparisons.skipped(rule);
-						if (logger.isDebugEnabled()) {
-							logger.debug("Shadow comparison of " + method + " " + path
-									+ " skipped: no WSGI mount took the request");
-						}
-					}
+					shadowServed(rule, side, exchange, attributes, body, tee::captured, context);
 				}
 			}));
+	}
+
+	private void shadowServed(CompareRule rule, ServedSide side, ServerWebExchange exchange,
+			Map<String, Object> attributes, byte @Nullable [] body, Supplier<CapturedResponse> served,
+			ContextView context) {
+		ServedSide answered = answered(exchange);
+		if (answered == side || answered == ServedSide.LEGACY) {
+			shadow(rule, answered, exchange, attributes, body, served, context);
+		}
+		else {
+			// serve: legacy, but no legacy mount took the request: nothing legacy to compare with.
+			this.comparisons.skipped(rule);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Shadow comparison of " + exchange.getRequest().getMethod().name() + " "
+						+ exchange.getRequest().getPath().value() + " skipped: no WSGI mount took the request");
+			}
+		}
 	}
 
 	/**
@@ -217,7 +233,7 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 	}
 
 	private void shadow(CompareRule rule, ServedSide served, ServerWebExchange exchange, Map<String, Object> attributes,
-			byte @Nullable [] body, TeeServerHttpResponse tee, ContextView context) {
+			byte @Nullable [] body, Supplier<CapturedResponse> servedAnswer, ContextView context) {
 		String method = exchange.getRequest().getMethod().name();
 		String path = exchange.getRequest().getPath().value();
 		ServedSide other = served.other();
@@ -233,14 +249,14 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 			.publishOn(this.comparing)
 			.then(Mono.fromSupplier(capture::captured))
 			.timeout(this.timeout, this.comparing)
-			.onErrorResume((ex) -> Mono.just(CapturedResponse.failed(ex)))
+			.onErrorResume((ex) -> Mono.just(CapturedResponse.of(ex)))
 			.contextWrite(Context.of(context))
 			.subscribe((shadowResponse) -> {
 				if (shadowResponse.failure() instanceof WsgiWorkersBusyException) {
 					this.comparisons.skipped(rule);
 					return;
 				}
-				CapturedResponse servedResponse = tee.captured();
+				CapturedResponse servedResponse = servedAnswer.get();
 				CapturedResponse legacy = (other == ServedSide.LEGACY) ? shadowResponse : servedResponse;
 				CapturedResponse nativeSide = (other == ServedSide.LEGACY) ? servedResponse : shadowResponse;
 				this.comparisons.record(rule, served, method, path,

@@ -40,8 +40,7 @@ final class TeeServerHttpResponse extends ServerHttpResponseDecorator {
 	CapturedResponse captured() {
 		HttpHeaders headers = new HttpHeaders();
 		headers.addAll(getHeaders());
-		return new CapturedResponse(CapturingServerHttpResponse.status(getStatusCode()), headers, this.body.body(),
-				null);
+		return new CapturedResponse(CapturingServerHttpResponse.status(getStatusCode()), headers, this.body.body());
 	}
 
 }

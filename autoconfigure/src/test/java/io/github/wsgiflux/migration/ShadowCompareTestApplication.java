@@ -18,11 +18,13 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.reactive.handler.AbstractHandlerMapping;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * A legacy application and native replacements of some of its routes, each pair answering alike or differing in one
@@ -62,6 +64,9 @@ class ShadowCompareTestApplication {
 				calls.count("/native-fails");
 				throw new IllegalStateException("native handler failed");
 			})
+			.GET("/gone", (request) -> gone(calls, "/gone"))
+			.GET("/gone-shadow", (request) -> gone(calls, "/gone-shadow"))
+			.GET("/gone-differs", (request) -> gone(calls, "/gone-differs"))
 			.GET("/busy", (request) -> text(calls, "/busy", "hello"))
 			.POST("/post", (request) -> text(calls, "/post", "hello"))
 			.GET("/never", (request) -> text(calls, "/never", "hello"))
@@ -113,6 +118,12 @@ class ShadowCompareTestApplication {
 	private static reactor.core.publisher.Mono<ServerResponse> text(NativeCalls calls, String path, String body) {
 		calls.count(path);
 		return ServerResponse.ok().contentType(TEXT).bodyValue(body);
+	}
+
+	/** A native route that raises its client error for the error handlers to render. */
+	private static reactor.core.publisher.Mono<ServerResponse> gone(NativeCalls calls, String path) {
+		calls.count(path);
+		return reactor.core.publisher.Mono.error(new ResponseStatusException(HttpStatus.NOT_FOUND, "no such entry"));
 	}
 
 	private static reactor.core.publisher.Mono<ServerResponse> json(NativeCalls calls, String path, String body) {
@@ -167,6 +178,10 @@ class ShadowCompareTestApplication {
 				case "/json", "/json-ignored" -> {
 					start.start("200 OK", json);
 					return List.of(bytes("{\"count\":3,\"generatedAt\":\"legacy\"}"));
+				}
+				case "/gone", "/gone-shadow" -> {
+					start.start("404 Not Found", text);
+					return List.of(bytes("no such entry"));
 				}
 				case "/legacy-fails" -> throw new IllegalStateException("legacy application failed");
 				case "/block" -> {

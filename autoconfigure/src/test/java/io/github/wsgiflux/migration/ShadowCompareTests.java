@@ -51,7 +51,10 @@ import static org.awaitility.Awaitility.await;
 				"wsgi.migration.compare[13].max-body-size=1KB", "wsgi.migration.compare[14].path=/flip",
 				"wsgi.migration.compare[14].serve=native", "wsgi.migration.compare[15].path=/get-only",
 				"wsgi.migration.compare[15].serve=native", "wsgi.migration.compare[16].path=/uncounted",
-				"wsgi.migration.compare[16].serve=native" })
+				"wsgi.migration.compare[16].serve=native",
+				"wsgi.migration.compare[17].path=/gone", "wsgi.migration.compare[17].serve=native",
+				"wsgi.migration.compare[18].path=/gone-shadow", "wsgi.migration.compare[18].serve=legacy",
+				"wsgi.migration.compare[19].path=/gone-differs", "wsgi.migration.compare[19].serve=native" })
 @ExtendWith(NettyLeaks.class)
 class ShadowCompareTests {
 
@@ -143,6 +146,32 @@ class ShadowCompareTests {
 		assertThat(response.body()).isEqualTo("hello");
 		awaitCount("/native-fails", ComparisonResult.ERROR, 1);
 		assertThat(this.nativeCalls.of("/native-fails")).isEqualTo(1);
+	}
+
+	@Test
+	void nativeClientErrorRaisedAsAnExceptionIsComparedByItsStatusAndMatchesTheLegacy404() {
+		// RFC 9110 15.5.5: 404 is an answer, not a failure, on either side; the error handler renders the native one.
+		assertThat(this.http.get("/gone").statusCode()).isEqualTo(404);
+		awaitCount("/gone", ComparisonResult.MATCH, 1);
+		assertThat(count("/gone", ComparisonResult.ERROR)).isZero();
+		assertThat(this.legacy.of("/gone")).isEqualTo(1);
+	}
+
+	@Test
+	void nativeShadowRaisingAClientErrorIsComparedByItsStatus() {
+		HttpResponse<String> response = this.http.get("/gone-shadow");
+		assertThat(response.statusCode()).isEqualTo(404);
+		assertThat(response.body()).isEqualTo("no such entry");
+		awaitCount("/gone-shadow", ComparisonResult.MATCH, 1);
+		assertThat(this.nativeCalls.of("/gone-shadow")).isEqualTo(1);
+	}
+
+	@Test
+	void nativeClientErrorAgainstALegacy200IsAStatusMismatchNamingTheException() {
+		assertThat(this.http.get("/gone-differs").statusCode()).isEqualTo(404);
+		awaitCount("/gone-differs", ComparisonResult.MISMATCH, 1);
+		assertThat(differences("/gone-differs"))
+			.containsExactly(new Difference("status", "200", "404 (raised ResponseStatusException)"));
 	}
 
 	@Test
