@@ -39,9 +39,9 @@ trap stop_app EXIT
 to_ms() { # wrk latency (us, ms, s) to milliseconds
 	awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
-wrk_run() { # connections, duration, url -> "rps p99ms non2xx total socket-errors"
+wrk_run() { # connections, duration, url, [wrk script] -> "rps p99ms non2xx total socket-errors"
 	local out rps p99 non2xx total sockerr
-	out=$(wrk -t2 -c"$1" -d"$2" --latency "$3")
+	out=$(wrk -t2 -c"$1" -d"$2" --latency ${4:+-s "$4"} "$3")
 	rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
 	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
 	non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
@@ -63,33 +63,66 @@ measure() { # label, connections, url -> "label rps p99 non2xx total sockerr" (m
 	for i in $(seq 1 "$REPEATS"); do runs+=("$(wrk_run "$2" "$DURATION" "$3")"); done
 	medians "$1" "${runs[@]}"
 }
+measure_paced() { # label, connections, url: as measure, each connection pacing itself (benchmarks/paced.lua)
+	local runs=() i
+	for i in $(seq 1 "$REPEATS"); do runs+=("$(wrk_run "$2" "$DURATION" "$3" benchmarks/paced.lua)"); done
+	medians "$1" "${runs[@]}"
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
 
-# 6c. Cost of shadow comparison (issue 15): the served side's p99 on a migrated route (native /wsgi/migrated, which
-# shadows the WSGI app's /migrated) with a 10% sample compared against the legacy app, vs compare off (no entries).
+# 6c. Cost of shadow comparison (issue 15): the served side on a migrated route (native /wsgi/migrated, which shadows
+# the WSGI app's /migrated) with a 10% sample compared against the legacy app, vs compare off (no entries), and vs the
+# filter installed but sampling nothing. Each measured flat out (throughput) and paced (p99 at about half of that).
+compare_config() { # label, then Spring properties -> "saturated-medians paced-medians" on one line
+	local label=$1; shift
+	start_app -Xmx1g "$@"
+	echo "$(measure "$label" 64 "$BASE/wsgi/migrated") $(measure_paced "$label" 64 "$BASE/wsgi/migrated")"
+	stop_app
+}
+column_medians() { # lines of "label n n n ..." -> "label" and the median of each numeric column
+	local columns c
+	columns=$(awk '{print NF; exit}' <<<"$1")
+	printf '%s' "$(awk '{print $1; exit}' <<<"$1")"
+	for c in $(seq 2 "$columns"); do
+		if [ "$c" -eq 7 ]; then printf ' %s' "$(awk '{print $1; exit}' <<<"$1")"; continue; fi
+		printf ' %s' "$(printf '%s\n' "$@" | awk -v c="$c" '{print $c}' | median)"
+	done
+	echo
+}
 scenario_compare() {
-	local off on
+	local rule=(--wsgi.migration.compare[0].path=/wsgi/migrated --wsgi.migration.compare[0].serve=native)
+	local off zero on warnings
 	echo "== 6c. shadow comparison: served p99 with a 10% sample vs compare off, 64 connections"
-	start_app -Xmx1g
-	off=$(measure compare-off 64 "$BASE/wsgi/migrated")
-	stop_app
-	start_app -Xmx1g --wsgi.migration.compare[0].path=/wsgi/migrated --wsgi.migration.compare[0].serve=native \
-		--wsgi.migration.compare[0].sample-rate=0.1
-	on=$(measure compare-10pct 64 "$BASE/wsgi/migrated")
-	stop_app
+	# Rounds of the three in turn, each a fresh JVM: the machine's drift over minutes spreads over all three.
+	local offs=() zeros=() ons=() round
+	for round in $(seq 1 "${COMPARE_ROUNDS:-2}"); do
+		offs+=("$(compare_config compare-off)")
+		zeros+=("$(compare_config compare-0pct "${rule[@]}" --wsgi.migration.compare[0].sample-rate=0)")
+		ons+=("$(compare_config compare-10pct "${rule[@]}" --wsgi.migration.compare[0].sample-rate=0.1)")
+	done
+	off=$(column_medians "${offs[@]}"); zero=$(column_medians "${zeros[@]}"); on=$(column_medians "${ons[@]}")
 	# No actuator in this app: a mismatch or an error would show as a WARN line of MigrationComparisons.
-	local warnings
 	warnings=$(grep -c 'Shadow comparison' "$LOG" || true)
-	read -r _ fr fp _ _ _ <<<"$off"; read -r _ nr np nn _ ns <<<"$on"
+	read -r _ fr fp _ _ _ _ fpr fpp _ _ _ <<<"$off"
+	read -r _ zr zp _ _ _ _ zpr zpp _ _ _ <<<"$zero"
+	read -r _ nr np nn _ ns _ npr npp pn _ ps <<<"$on"
 	{
 	echo "## 6c. Shadow comparison: native /wsgi/migrated served, legacy /migrated compared on 10% of requests"
 	echo
-	echo "| compare | req/s | p99 ms | errors (non-2xx + socket errors) |"
-	echo "|---|---|---|---|"
-	echo "| off (no entries) | $fr | $fp | |"
-	echo "| 10% sample | $nr | $np | $((${nn%.*} + ${ns%.*})) |"
+	echo "Flat out: 64 connections without pause. Paced: 64 connections, each pausing 5 ms between requests"
+	echo "(benchmarks/paced.lua), about half of what the server serves flat out. Medians of ${COMPARE_ROUNDS:-2} rounds of"
+	echo "the three configurations in turn, each round a fresh JVM per configuration, each measure the median of $REPEATS runs."
 	echo
-	echo "p99 ratio 10%/off: **$(ratio "$np" "$fp")** (target <= 1.2). WARN lines about mismatches or errors: $warnings."
+	echo "| compare | flat out req/s | flat out p99 ms | paced req/s | paced p99 ms | errors (non-2xx + socket) |"
+	echo "|---|---|---|---|---|---|"
+	echo "| off (no entries) | $fr | $fp | $fpr | $fpp | |"
+	echo "| 0% sample (filter installed, rule matched) | $zr | $zp | $zpr | $zpp | |"
+	echo "| 10% sample | $nr | $np | $npr | $npp | $((${nn%.*} + ${ns%.*} + ${pn%.*} + ${ps%.*})) |"
+	echo
+	echo "Paced p99 ratio 10%/off: **$(ratio "$npp" "$fpp")** (target <= 1.2), 0%/off $(ratio "$zpp" "$fpp")." \
+		"Flat out: p99 10%/off $(ratio "$np" "$fp"), throughput 10%/off $(ratio "$nr" "$fr"), 0%/off $(ratio "$zr" "$fr")" \
+		"(a sampled request also runs the legacy side and compares: CPU a saturated server does not have)." \
+		"WARN lines about mismatches or errors: $warnings."
 	echo
 	} | tee -a "$OUT"
 }
