@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Issue 6 figures: a Flask "hello" (the sample's python profile) hosted by wsgiflux through GraalPy, side by side with
-# the same app under Debian's gunicorn (gthread worker, as many threads as wsgiflux has interpreter contexts), same
-# wrk settings, same machine, one run. Also: context creation and Flask import time per context (bytecode cache cold,
-# then warm) and heap per context (heap after full GC with N+1 contexts minus N). Loopback only, bounded.
-# Needs Java 21+ (JAVA_HOME), wrk, curl, gunicorn and python3-flask (Debian).
+# Issue 13 item 7: throughput and tail of a Flask hello and of a trivial Django view (python/src/test/python:
+# flask_app.py's "/" and djsite's index), hosted by wsgiflux through GraalPy (FlaskAndDjangoApplication of the python
+# module's tests, N contexts per application) and by Debian's gunicorn (gthread, N worker processes: one interpreter
+# each, as wsgiflux has one per context), same code, same wrk settings, same machine, one run. Also the heap after a
+# full GC. Replaces its own section of benchmarks/RESULTS-python.md. Loopback only, bounded.
+# Needs Java 21+ (JAVA_HOME), wrk, curl, gunicorn, python3-flask, python3-django and patchelf (Debian).
 #   CONTEXTS="1 2" WARMUP=60s DURATION=20s benchmarks/python.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,78 +17,97 @@ CONNECTIONS=${CONNECTIONS:-16}
 PORT=${PORT:-18090}
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 OUT=benchmarks/RESULTS-python.md
+SECTION="## Throughput and tail: Flask and Django, wsgiflux + GraalPy vs gunicorn (issue 13 item 7)"
 
 for tool in wrk curl gunicorn; do command -v $tool >/dev/null || { echo "$tool is missing" >&2; exit 1; }; done
 
-./mvnw -q -B -pl sample-app -am package -DskipTests
-JAR=$(ls "$PWD"/sample-app/target/wsgiflux-sample-app-*.jar | grep -v original | head -1)
-JIT="$PWD/sample-app/target/truffle-jit"
-CACHE="$PWD/sample-app/target/bench-pycache"
+./mvnw -q -B -pl python -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+	-Dmdep.outputFile="$PWD/benchmarks/target/python.classpath"
+APPS="$PWD/python/src/test/python"
+TABLE="$PWD/benchmarks/target/python-throughput.md"
 LOG="$PWD/benchmarks/target/python-app.log"
-mkdir -p benchmarks/target
 PID=""
 stop() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true; PID=""; }
 trap stop EXIT
 
-start_wsgiflux() { # contexts
-	(cd sample-app && exec "$JAVA" -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path="$JIT" \
-		--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-		-Dpolyglot.engine.userResourceCache="$PWD/target/graalpy-resources" -jar "$JAR" \
-		--spring.profiles.active=python --server.port=$PORT --wsgi.python.contexts="$1" \
-		--wsgi.scheduler.thread-cap="$1" --wsgi.python.bytecode-cache="$CACHE" >"$LOG" 2>&1) &
+start_wsgiflux() { # contexts per application
+	(cd python && exec "$JAVA" -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI \
+		--upgrade-module-path="$PWD/target/truffle-jit" --enable-native-access=ALL-UNNAMED \
+		--sun-misc-unsafe-memory-access=allow -Dpolyglot.engine.userResourceCache="$PWD/target/graalpy-resources" \
+		-cp "target/test-classes:target/classes:$(cat ../benchmarks/target/python.classpath)" \
+		io.github.wsgiflux.python.FlaskAndDjangoApplication --server.port=$PORT --apps.contexts="$1" \
+		--apps.django=djsite.wsgi --apps.bytecode-cache="$PWD/target/bench-pycache" \
+		--wsgi.scheduler.thread-cap=$((2 * $1)) >"$LOG" 2>&1) &
 	PID=$!
-	local t0=$(date +%s%N)
-	for _ in $(seq 1 600); do
-		if curl -sf "http://127.0.0.1:$PORT/flask/" >/dev/null 2>&1; then
-			STARTUP_MS=$(( ($(date +%s%N) - t0) / 1000000 )); return 0
+	for _ in $(seq 1 1800); do
+		if [ "$(grep -c "context(s) in" "$LOG")" -ge 2 ] && curl -sf "http://127.0.0.1:$PORT/flask/" >/dev/null 2>&1 \
+			&& curl -sf "http://127.0.0.1:$PORT/django/" >/dev/null 2>&1; then
+			return 0
 		fi
-		sleep 0.2
+		sleep 0.5
 	done
 	echo "wsgiflux did not start, see $LOG" >&2; exit 1
 }
-java_pid() { pgrep -f "wsgi.python.contexts=$1" | head -1; }
-load() { # url -> "req/s p99"
-	wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "$1" >/dev/null
-	wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$1" | awk '/Requests\/sec/ {r=$2} /99%/ {p=$2} END {print r, p}'
+start_gunicorn() { # workers, application
+	(cd "$APPS" && exec gunicorn -k gthread -w "$1" --threads 1 -b 127.0.0.1:$PORT --log-level warning "$2") &
+	PID=$!
+	for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && return 0; sleep 0.2; done
+	echo "gunicorn did not start" >&2; exit 1
 }
+load() { # url -> "req/s p99-ms"
+	wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "$1" >/dev/null
+	wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$1" | awk '
+		function ms(v) { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; return n }
+		/Requests\/sec/ {r = $2} $1 == "99%" {p = ms($2)} END {printf "%.0f %.2f\n", r, p}'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
 
 {
-	echo "# Python WSGI (issue 6): Flask hello, wsgiflux + GraalPy vs gunicorn"
+	echo "$SECTION"
 	echo
-	echo "One run of \`benchmarks/python.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores, wrk -t2 -c$CONNECTIONS on the same machine,"
+	echo "One run of \`CONTEXTS=\"$CONTEXTS\" WARMUP=$WARMUP DURATION=$DURATION benchmarks/python.sh\` on $(date -u +%Y-%m-%d),"
+	echo "$(nproc) cores (load average $(cut -d' ' -f1 /proc/loadavg) at the start), wrk -t2 -c$CONNECTIONS on the same machine,"
 	echo "warm-up $WARMUP then $DURATION measured. $("$JAVA" -version 2>&1 | head -1). $(gunicorn --version 2>&1)."
+	echo "Flask: \`flask_app.py\`'s \"/\"; Django: \`djsite\`'s index view (CommonMiddleware only). gunicorn: gthread, as many"
+	echo "worker processes as wsgiflux has contexts per application, one thread each. Goal: wsgiflux >= 1.5x gunicorn's"
+	echo "req/s with a p99 <= 1.5x gunicorn's."
 	echo
-} >"$OUT"
-
-# Import times: bytecode cache cold, then warm (1 context).
-rm -rf "$CACHE"
-start_wsgiflux 1; cold=$(grep -o "created in [0-9]* ms, application imported in [0-9]* ms" "$LOG" | head -1 || true); cold_start=$STARTUP_MS; stop
-start_wsgiflux 1; warm=$(grep -o "created in [0-9]* ms, application imported in [0-9]* ms" "$LOG" | head -1 || true); warm_start=$STARTUP_MS; stop
-{
-	echo "## Start-up (1 context)"
-	echo "| bytecode cache | context | start to first Flask answer |"
-	echo "|---|---|---|"
-	echo "| cold | $cold | $cold_start ms |"
-	echo "| warm | $warm | $warm_start ms |"
-	echo
-	echo "## Throughput and heap"
-	echo "| server | contexts / threads | req/s | p99 | heap after full GC | context load times (parallel warm-up) |"
-	echo "|---|---|---|---|---|---|"
-} >>"$OUT"
+	echo "| application | contexts / workers | wsgiflux req/s | p99 ms | gunicorn req/s | p99 ms | req/s ratio | p99 ratio | wsgiflux heap after full GC |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+} >"$TABLE"
 
 for n in $CONTEXTS; do
 	start_wsgiflux "$n"
-	heap=$(heap_after_gc_mb "$(java_pid "$n")")
-	loads=$(grep -o "created in [0-9]* ms, application imported in [0-9]* ms" "$LOG" | sed 's/created in/create/; s/, application imported in/ import/' | paste -sd ";" - || true)
-	read -r rps p99 < <(load "http://127.0.0.1:$PORT/flask/")
-	echo "| wsgiflux + GraalPy | $n | $rps | $p99 | $heap MB | $loads |" | tee -a "$OUT"
+	heap=$(heap_after_gc_mb "$PID" 2>/dev/null || echo "?")
+	read -r fr fp < <(load "http://127.0.0.1:$PORT/flask/")
+	read -r dr dp < <(load "http://127.0.0.1:$PORT/django/")
 	stop
-	(cd sample-app/src/main/python && exec gunicorn -k gthread -w 1 --threads "$n" -b 127.0.0.1:$PORT \
-		--log-level warning hello_flask:app) &
-	PID=$!
-	sleep 2
-	read -r rps p99 < <(load "http://127.0.0.1:$PORT/")
-	echo "| gunicorn gthread | $n | $rps | $p99 | | |" | tee -a "$OUT"
+	start_gunicorn "$n" flask_app:app
+	read -r gfr gfp < <(load "http://127.0.0.1:$PORT/")
 	stop
+	start_gunicorn "$n" djsite.wsgi
+	read -r gdr gdp < <(load "http://127.0.0.1:$PORT/")
+	stop
+	{
+		echo "| Flask hello | $n | $fr | $fp | $gfr | $gfp | $(ratio "$fr" "$gfr") | $(ratio "$fp" "$gfp") | $heap MB |"
+		echo "| Django trivial view | $n | $dr | $dp | $gdr | $gdp | $(ratio "$dr" "$gdr") | $(ratio "$dp" "$gdp") | (same JVM) |"
+	} | tee -a "$TABLE"
 done
+echo >>"$TABLE"
+
+# Replace this script's section of RESULTS-python.md (the other scripts write the others).
+touch "$OUT"
+python3 - "$OUT" "$TABLE" "$SECTION" <<'PY'
+import sys
+out, table, section = sys.argv[1], sys.argv[2], sys.argv[3]
+text = open(out).read()
+new = open(table).read()
+if section in text:
+    start = text.index(section)
+    end = text.find("\n## ", start + len(section))
+    text = text[:start] + new + (text[end + 1:] if end >= 0 else "")
+else:
+    text = text.rstrip("\n") + "\n\n" + new
+open(out, "w").write(text)
+PY
 echo "Written to $OUT"

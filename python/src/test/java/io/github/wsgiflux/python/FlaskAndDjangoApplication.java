@@ -15,7 +15,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The two applications of issue 13 as a user hosts them, for the start-up and memory figures of
  * {@code benchmarks/python-startup.sh}: Flask at {@code /flask} and the generated Django project at {@code /django},
- * two contexts each (property {@code apps.contexts}), on the auto-configured engine. Not used by the tests.
+ * two contexts each (property {@code apps.contexts}), on the auto-configured engine; {@code benchmarks/python.sh} swaps
+ * the Django project for one trivial view ({@code apps.django=djsite.wsgi}). Not used by the tests.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -26,6 +27,10 @@ public class FlaskAndDjangoApplication {
 
 	@Value("${apps.bytecode-cache:target/pycache}")
 	private Path bytecodeCache;
+
+	/** The Django application: the generated project, or {@code djsite.wsgi}, one trivial view (python.sh). */
+	@Value("${apps.django:mysite.wsgi}")
+	private String djangoModule;
 
 	@Bean(destroyMethod = "close")
 	PythonWsgiApplication flaskApp(Engine engine) {
@@ -41,7 +46,8 @@ public class FlaskAndDjangoApplication {
 	@Bean(destroyMethod = "close")
 	PythonWsgiApplication djangoApp(Engine engine) {
 		DjangoSite.prepare();
-		return application("mysite.wsgi", List.of(DjangoSite.PROJECT, PythonTestApplication.DIST_PACKAGES), engine);
+		return application(this.djangoModule,
+				List.of(DjangoSite.PROJECT, PythonTestApplication.APPS, PythonTestApplication.DIST_PACKAGES), engine);
 	}
 
 	@Bean
