@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.github.wsgiflux.migration.CompareRule;
 import io.github.wsgiflux.migration.MigrationComparisons;
+import io.github.wsgiflux.migration.ServedSide;
 import io.github.wsgiflux.server.BoundedWsgiScheduler;
 import io.github.wsgiflux.server.HandlerMappingChain;
 import io.github.wsgiflux.server.LegacyPaths;
@@ -31,6 +33,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.context.ApplicationContext;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.reactive.HandlerMapping;
 
@@ -227,18 +230,34 @@ public class WsgiEndpoint {
 			.toList();
 		return Flux.fromIterable(routes)
 			.concatMap((route) -> probe.resolve(route.getMethod(), route.getSamplePath())
-				.map((nativeHandler) -> row(route, nativeHandler, legacyPath(route.getSamplePath(), contextPath))))
+				.map((nativeHandler) -> row(route, nativeHandler,
+						legacyPath(route.getMethod(), route.getSamplePath(), contextPath))))
 			.collectList()
 			.map((rows) -> new MountRoutes(path, name, table.getMaxTemplates(), rows,
 					row(table.getOther(), Optional.empty(), null)));
 	}
 
-	private @Nullable String legacyPath(String rawPath, String contextPath) {
+	/**
+	 * What sends the route to the WSGI application even where a native handler exists: a pattern of the rollback
+	 * switch, or else a compared route served by legacy ({@code serve: legacy}, the native handler in the shadow).
+	 */
+	private @Nullable String legacyPath(String method, String rawPath, String contextPath) {
 		if (!rawPath.startsWith(contextPath)) {
 			return null;
 		}
 		try {
-			return this.legacyPaths.match(PathContainer.parsePath(rawPath.substring(contextPath.length())));
+			PathContainer path = PathContainer.parsePath(rawPath.substring(contextPath.length()));
+			String switched = this.legacyPaths.match(path);
+			if (switched != null || this.comparisons == null) {
+				return switched;
+			}
+			HttpMethod httpMethod = HttpMethod.valueOf(method);
+			for (CompareRule rule : this.comparisons.getRules()) {
+				if (rule.getServe() == ServedSide.LEGACY && rule.matches(httpMethod, path)) {
+					return rule.getRoute();
+				}
+			}
+			return null;
 		}
 		catch (IllegalArgumentException ex) {
 			return null;
@@ -327,7 +346,9 @@ public class WsgiEndpoint {
 	 * @param p50Millis the median time, approximate (at most a quarter above the true value)
 	 * @param p99Millis the 99th percentile time, approximate (at most a quarter above the true value)
 	 * @param nativeHandler the bean name of the native handler mapping that takes this route now, if any
-	 * @param legacyPath the legacy path that sends it to the WSGI application anyway, if any
+	 * @param legacyPath what sends it to the WSGI application anyway, if anything: the pattern of
+	 * {@code wsgi.routing.legacy-paths}, or the compared route served by legacy ({@code wsgi.migration.compare} with
+	 * {@code serve: legacy})
 	 * @param shadowed whether a native handler takes it now, so that it no longer reaches the WSGI application
 	 */
 	public record Route(String method, String template, long count, @Nullable Instant lastSeen,

@@ -436,7 +436,7 @@ public class WsgiProperties {
 		private List<Compare> compare = new ArrayList<>();
 
 		/**
-		 * How many of the last mismatches are kept, with their differences, for the actuator endpoint.
+		 * How many of the last mismatches (and errors) are kept, with their differences, for the actuator endpoint.
 		 */
 		private int mismatchesKept = 50;
 

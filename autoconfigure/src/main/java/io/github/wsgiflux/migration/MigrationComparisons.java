@@ -39,7 +39,7 @@ public final class MigrationComparisons {
 	/**
 	 * Create an instance.
 	 * @param rules the compared routes
-	 * @param mismatchesKept how many of the last mismatches are kept
+	 * @param mismatchesKept how many of the last mismatches and errors are kept
 	 * @param warnInterval at most one WARN per route in this interval, for mismatches and for errors alike
 	 */
 	public MigrationComparisons(List<CompareRule> rules, int mismatchesKept, Duration warnInterval) {
@@ -93,9 +93,11 @@ public final class MigrationComparisons {
 			ResponseComparator.Comparison comparison) {
 		RouteResults results = results(rule);
 		results.counts[comparison.result().ordinal()].increment();
-		if (comparison.result() == ComparisonResult.MISMATCH) {
+		if (comparison.result() == ComparisonResult.MISMATCH || comparison.result() == ComparisonResult.ERROR) {
 			keep(new Mismatch(this.clock.instant(), rule.getRoute(), method, path, served.label(),
-					comparison.differences()));
+					comparison.result().tag(), comparison.differences()));
+		}
+		if (comparison.result() == ComparisonResult.MISMATCH) {
 			if (results.mayWarn(results.lastMismatchWarning, this.warnIntervalNanos)) {
 				logger.warn("Shadow comparison of " + method + " " + path + " (route " + rule.getRoute() + ", serving "
 						+ served.label() + "): legacy and native differ: " + comparison.differences()
@@ -180,9 +182,10 @@ public final class MigrationComparisons {
 	 * @param method the request's method
 	 * @param path the request's path
 	 * @param served the side that answered the client
+	 * @param result {@code mismatch}, or {@code error} when a side failed (what it failed with in the differences)
 	 * @param differences what differs, each with both values
 	 */
-	public record Mismatch(Instant time, String route, String method, String path, String served,
+	public record Mismatch(Instant time, String route, String method, String path, String served, String result,
 			List<Difference> differences) {
 	}
 

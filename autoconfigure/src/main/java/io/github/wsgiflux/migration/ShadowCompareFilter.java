@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -248,7 +249,8 @@ public final class ShadowCompareFilter implements WebFilter, Ordered, SmartIniti
 			.subscribeOn(this.comparing)
 			.publishOn(this.comparing)
 			.then(Mono.fromSupplier(capture::captured))
-			.timeout(this.timeout, this.comparing)
+			.timeout(this.timeout, Mono.error(() -> new TimeoutException(
+					"no answer within wsgi.migration.shadow-timeout (" + this.timeout + ")")), this.comparing)
 			.onErrorResume((ex) -> Mono.just(CapturedResponse.of(ex)))
 			.contextWrite(Context.of(context))
 			.subscribe((shadowResponse) -> {

@@ -79,7 +79,7 @@ public final class HandlerMappingChain {
 				.collect(Collectors.joining(", "));
 		}
 		if (mapping instanceof LegacyPathsHandlerMapping legacy) {
-			return "legacy paths " + legacy.getLegacyPaths() + " -> WSGI";
+			return "legacy paths " + legacy.getLegacyPaths() + " to the WSGI mounts";
 		}
 		if (mapping instanceof RouterFunctionMapping functions) {
 			RouterFunction<?> function = functions.getRouterFunction();

@@ -31,7 +31,7 @@ class MigrationComparisonsTests {
 	}
 
 	@Test
-	void matchesErrorsAndSkipsAreCountedButNotKept() {
+	void matchesErrorsAndSkipsAreCountedAndOnlyErrorsAreKeptBesideMismatches() {
 		MigrationComparisons comparisons = new MigrationComparisons(List.of(this.rule), 2, Duration.ofMinutes(1));
 		comparisons.record(this.rule, this.rule.getServe(), "GET", "/stats",
 				new ResponseComparator.Comparison(ComparisonResult.MATCH, List.of()));
@@ -43,7 +43,10 @@ class MigrationComparisonsTests {
 				.containsEntry("mismatch", 0L)
 				.containsEntry("error", 1L)
 				.containsEntry("skipped", 1L));
-		assertThat(comparisons.report().mismatches()).isEmpty();
+		assertThat(comparisons.report().mismatches()).singleElement().satisfies((kept) -> {
+			assertThat(kept.result()).isEqualTo("error");
+			assertThat(kept.differences()).containsExactly(new Difference("error", "status 500", "status 200"));
+		});
 	}
 
 	@Test

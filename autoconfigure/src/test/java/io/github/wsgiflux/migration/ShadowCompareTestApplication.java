@@ -68,6 +68,7 @@ class ShadowCompareTestApplication {
 			.GET("/gone-shadow", (request) -> gone(calls, "/gone-shadow"))
 			.GET("/gone-differs", (request) -> gone(calls, "/gone-differs"))
 			.GET("/busy", (request) -> text(calls, "/busy", "hello"))
+			.GET("/candidate", (request) -> text(calls, "/candidate", "hello"))
 			.POST("/post", (request) -> text(calls, "/post", "hello"))
 			.GET("/never", (request) -> text(calls, "/never", "hello"))
 			.GET("/always", (request) -> text(calls, "/always", "hello"))

@@ -54,7 +54,8 @@ import static org.awaitility.Awaitility.await;
 				"wsgi.migration.compare[16].serve=native",
 				"wsgi.migration.compare[17].path=/gone", "wsgi.migration.compare[17].serve=native",
 				"wsgi.migration.compare[18].path=/gone-shadow", "wsgi.migration.compare[18].serve=legacy",
-				"wsgi.migration.compare[19].path=/gone-differs", "wsgi.migration.compare[19].serve=native" })
+				"wsgi.migration.compare[19].path=/gone-differs", "wsgi.migration.compare[19].serve=native",
+				"wsgi.migration.compare[20].path=/candidate", "wsgi.migration.compare[20].serve=legacy" })
 @ExtendWith(NettyLeaks.class)
 class ShadowCompareTests {
 
@@ -137,6 +138,21 @@ class ShadowCompareTests {
 		assertThat(response.body()).isEqualTo("hello");
 		awaitCount("/legacy-fails", ComparisonResult.ERROR, 1);
 		assertThat(this.legacy.of("/legacy-fails")).isEqualTo(1);
+		// Kept beside the mismatches, with what failed, for the actuator endpoint.
+		assertThat(this.comparisons.report().mismatches()).anySatisfy((kept) -> {
+			assertThat(kept.route()).isEqualTo("/legacy-fails");
+			assertThat(kept.result()).isEqualTo("error");
+			assertThat(kept.differences()).extracting(Difference::at).containsExactly("error");
+		});
+	}
+
+	@Test
+	void routeServedByLegacyUnderACompareEntryIsNotMarkedShadowedInTheRoutesReport() {
+		// serve: legacy: the native handler exists but only runs in the shadow; the route still reaches legacy.
+		assertThat(this.http.get("/candidate").body()).isEqualTo("hello");
+		awaitCount("/candidate", ComparisonResult.MATCH, 1);
+		assertThat(this.http.get("/actuator/wsgi/routes").body()).contains("\"template\":\"/candidate\"")
+			.contains("\"nativeHandler\":\"routerFunctionMapping\",\"legacyPath\":\"/candidate\",\"shadowed\":false");
 	}
 
 	@Test

@@ -110,8 +110,14 @@ public class LegacyGuestbook implements WsgiApplication {
 			return List.of(GuestbookJson.entries(all()).getBytes(StandardCharsets.UTF_8));
 		}
 		if (path.equals("/api/entries") && method.equals("POST")) {
-			Map<String, String> body = GuestbookJson
-				.parseObject(new String(env.input().readAllBytes(), StandardCharsets.UTF_8));
+			Map<String, String> body;
+			try {
+				body = GuestbookJson.parseObject(new String(env.input().readAllBytes(), StandardCharsets.UTF_8));
+			}
+			catch (IllegalArgumentException ex) {
+				// The client's mistake, not the application's: RFC 9110 15.5.1.
+				return badRequest(start, ex.getMessage());
+			}
 			String invalid = invalid(body);
 			if (invalid != null) {
 				return badRequest(start, invalid);

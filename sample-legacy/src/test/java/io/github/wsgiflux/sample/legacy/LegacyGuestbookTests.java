@@ -92,6 +92,20 @@ class LegacyGuestbookTests {
 	}
 
 	@Test
+	void malformedJsonIsAnswered400WithWhereItBroke() {
+		// RFC 9110 15.5.1: the client's error, not a 500 of the application.
+		this.client.post()
+			.uri("/guestbook/api/entries")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"author\":")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody(String.class)
+			.consumeWith((result) -> assertThat(result.getResponseBody()).startsWith("Invalid JSON at offset "));
+	}
+
+	@Test
 	void theJsonApiCreatesAndListsEntries() {
 		this.client.post()
 			.uri("/guestbook/api/entries")
