@@ -5,13 +5,16 @@
 # each, as wsgiflux has one per context), same code, same wrk settings, same machine, one run. Also the heap after a
 # full GC. Replaces its own section of benchmarks/RESULTS-python.md. Loopback only, bounded.
 # Needs Java 21+ (JAVA_HOME), wrk, curl, gunicorn, python3-flask, python3-django and patchelf (Debian).
-#   CONTEXTS="1 2" WARMUP=60s DURATION=20s benchmarks/python.sh
+# GraalPy compiles each context's code on its own: on 2 cores the Truffle compiler stays busy for 5-7 minutes of load
+# before the req/s settle, hence the long default warm-up of the wsgiflux side (gunicorn needs none).
+#   CONTEXTS="1 2" WARMUP=300s GUNICORN_WARMUP=30s DURATION=20s benchmarks/python.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/lib.sh
 
 CONTEXTS=${CONTEXTS:-"1 2"}
-WARMUP=${WARMUP:-60s}
+WARMUP=${WARMUP:-300s}
+GUNICORN_WARMUP=${GUNICORN_WARMUP:-30s}
 DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-16}
 PORT=${PORT:-18090}
@@ -31,6 +34,8 @@ stop() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || 
 trap stop EXIT
 
 start_wsgiflux() { # contexts per application
+	# The generated Django project's database (DjangoSite), though the trivial view measured here never opens it.
+	export DJANGO_DB_PATH="$PWD/python/target/bench-django/db.sqlite3"
 	(cd python && exec "$JAVA" -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI \
 		--upgrade-module-path="$PWD/target/truffle-jit" --enable-native-access=ALL-UNNAMED \
 		--sun-misc-unsafe-memory-access=allow -Dpolyglot.engine.userResourceCache="$PWD/target/graalpy-resources" \
@@ -44,6 +49,7 @@ start_wsgiflux() { # contexts per application
 			&& curl -sf "http://127.0.0.1:$PORT/django/" >/dev/null 2>&1; then
 			return 0
 		fi
+		kill -0 "$PID" 2>/dev/null || { echo "wsgiflux stopped, see $LOG" >&2; exit 1; }
 		sleep 0.5
 	done
 	echo "wsgiflux did not start, see $LOG" >&2; exit 1
@@ -54,8 +60,8 @@ start_gunicorn() { # workers, application
 	for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && return 0; sleep 0.2; done
 	echo "gunicorn did not start" >&2; exit 1
 }
-load() { # url -> "req/s p99-ms"
-	wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "$1" >/dev/null
+load() { # url, warm-up -> "req/s p99-ms"
+	wrk -t2 -c"$CONNECTIONS" -d"$2" "$1" >/dev/null
 	wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$1" | awk '
 		function ms(v) { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; return n }
 		/Requests\/sec/ {r = $2} $1 == "99%" {p = ms($2)} END {printf "%.0f %.2f\n", r, p}'
@@ -65,9 +71,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'
 {
 	echo "$SECTION"
 	echo
-	echo "One run of \`CONTEXTS=\"$CONTEXTS\" WARMUP=$WARMUP DURATION=$DURATION benchmarks/python.sh\` on $(date -u +%Y-%m-%d),"
-	echo "$(nproc) cores (load average $(cut -d' ' -f1 /proc/loadavg) at the start), wrk -t2 -c$CONNECTIONS on the same machine,"
-	echo "warm-up $WARMUP then $DURATION measured. $("$JAVA" -version 2>&1 | head -1). $(gunicorn --version 2>&1)."
+	echo "One run of \`CONTEXTS=\"$CONTEXTS\" WARMUP=$WARMUP GUNICORN_WARMUP=$GUNICORN_WARMUP DURATION=$DURATION benchmarks/python.sh\` on"
+	echo "$(date -u +%Y-%m-%d), $(nproc) cores (load average $(cut -d' ' -f1 /proc/loadavg) at the start), wrk -t2 -c$CONNECTIONS on the same"
+	echo "machine, warm-up $WARMUP (gunicorn $GUNICORN_WARMUP) of each application, then $DURATION measured. $("$JAVA" -version 2>&1 | head -1). $(gunicorn --version 2>&1)."
 	echo "Flask: \`flask_app.py\`'s \"/\"; Django: \`djsite\`'s index view (CommonMiddleware only). gunicorn: gthread, as many"
 	echo "worker processes as wsgiflux has contexts per application, one thread each. Goal: wsgiflux >= 1.5x gunicorn's"
 	echo "req/s with a p99 <= 1.5x gunicorn's."
@@ -79,14 +85,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'
 for n in $CONTEXTS; do
 	start_wsgiflux "$n"
 	heap=$(heap_after_gc_mb "$PID" 2>/dev/null || echo "?")
-	read -r fr fp < <(load "http://127.0.0.1:$PORT/flask/")
-	read -r dr dp < <(load "http://127.0.0.1:$PORT/django/")
+	read -r fr fp < <(load "http://127.0.0.1:$PORT/flask/" "$WARMUP")
+	read -r dr dp < <(load "http://127.0.0.1:$PORT/django/" "$WARMUP")
 	stop
 	start_gunicorn "$n" flask_app:app
-	read -r gfr gfp < <(load "http://127.0.0.1:$PORT/")
+	read -r gfr gfp < <(load "http://127.0.0.1:$PORT/" "$GUNICORN_WARMUP")
 	stop
 	start_gunicorn "$n" djsite.wsgi
-	read -r gdr gdp < <(load "http://127.0.0.1:$PORT/")
+	read -r gdr gdp < <(load "http://127.0.0.1:$PORT/" "$GUNICORN_WARMUP")
 	stop
 	{
 		echo "| Flask hello | $n | $fr | $fp | $gfr | $gfp | $(ratio "$fr" "$gfr") | $(ratio "$fp" "$gfp") | $heap MB |"
