@@ -5,7 +5,8 @@
 # each, as wsgiflux has one per context), same code, same wrk settings, same machine, one run. Also the heap after a
 # full GC. Replaces its own section of benchmarks/RESULTS-python.md. Loopback only, bounded.
 # Needs Java 21+ (JAVA_HOME), wrk, curl, gunicorn, python3-flask, python3-django and patchelf (Debian).
-# On 2 cores GraalPy's Truffle compiler stays busy for 5-7 minutes of load (measured) before the req/s settle, hence the long default warm-up of the wsgiflux side (gunicorn needs none).
+# On 2 cores GraalPy's Truffle compiler stays busy for 5-7 minutes of load (measured) before the req/s settle, hence
+# the long default warm-up of the wsgiflux side (gunicorn needs none).
 #   CONTEXTS="1 2" WARMUP=300s GUNICORN_WARMUP=30s DURATION=20s benchmarks/python.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

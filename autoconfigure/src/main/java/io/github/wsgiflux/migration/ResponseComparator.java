@@ -19,7 +19,8 @@ import org.springframework.util.ClassUtils;
  * Jackson, when present) ignoring the rule's JSON pointers, other bodies byte for byte after the rule's normaliser,
  * and bodies larger than the capture bound by length and SHA-256. A side that failed, or answered 5xx, makes an
  * {@link ComparisonResult#ERROR error}; a side that raised a client error (a 4xx {@code ErrorResponse} such as
- * {@code NoResourceFoundException}) answered that status, and is compared by its status alone. CPU work, never on an event loop: the filter runs it on a parallel worker.
+ * {@code NoResourceFoundException}) answered that status, and is compared by its status alone. CPU work, never on
+ * an event loop: the filter runs it on a parallel worker.
  */
 final class ResponseComparator {
 
