@@ -6,3 +6,25 @@ heap_after_gc_mb() {
 	sleep 2
 	jcmd "$1" GC.heap_info | awk '/garbage-first heap/ { for (i=1;i<=NF;i++) if ($i=="used") { v=$(i+1); sub("K,?","",v); printf "%.1f", v/1024 } }'
 }
+
+# Compile the python module's tests and write their class path to benchmarks/target/python.classpath: what
+# start_flask_and_django runs. From the project's root.
+build_python_classpath() {
+	./mvnw -q -B -pl python -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+		-Dmdep.outputFile="$PWD/benchmarks/target/python.classpath"
+}
+
+# Run FlaskAndDjangoApplication (the python module's tests) with the optimized GraalPy runtime in place of the shell
+# that calls it (exec): callers run it in the background ("&" or a subshell), so that their $! is the JVM's pid. From
+# the python module's directory. Arguments: JVM options, "--", then the
+# application's arguments.
+start_flask_and_django() {
+	local jvm=()
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do jvm+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	exec "$JAVA" -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path="$PWD/target/truffle-jit" \
+		--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+		-Dpolyglot.engine.userResourceCache="$PWD/target/graalpy-resources" "${jvm[@]}" \
+		-cp "target/test-classes:target/classes:$(cat ../benchmarks/target/python.classpath)" \
+		io.github.wsgiflux.python.FlaskAndDjangoApplication "$@"
+}

@@ -17,6 +17,7 @@
 #   LABEL=recommended JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" benchmarks/python-memory.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benchmarks/lib.sh
 
 LABEL=${LABEL:-default}
 RUNS=${RUNS:-1}
@@ -29,11 +30,9 @@ OUT="$PWD/benchmarks/target/python-memory.md"
 mkdir -p benchmarks/target
 
 if [ -z "${SKIP_BUILD:-}" ]; then
-	./mvnw -q -B -pl python -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-		-Dmdep.outputFile="$PWD/benchmarks/target/python.classpath"
+	build_python_classpath
 fi
 cd python
-CP="target/test-classes:target/classes:$(cat ../benchmarks/target/python.classpath)"
 CACHE="$PWD/target/memory-pycache"
 LOG="$PWD/target/memory-$LABEL.log"
 PID=""
@@ -51,11 +50,7 @@ run() {
 	export DJANGO_DB_PATH="$PWD/target/memory-django-$LABEL/db.sqlite3"
 	local t0=$(date +%s) loaded="" code
 	# shellcheck disable=SC2086
-	"$JAVA" -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path="$PWD/target/truffle-jit" \
-		--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-		-Dpolyglot.engine.userResourceCache="$PWD/target/graalpy-resources" -XX:NativeMemoryTracking=summary \
-		${JAVA_OPTS:-} -cp "$CP" \
-		io.github.wsgiflux.python.FlaskAndDjangoApplication --server.port=$PORT --apps.contexts="$CONTEXTS" \
+	start_flask_and_django -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} -- --server.port=$PORT --apps.contexts="$CONTEXTS" \
 		--apps.bytecode-cache="$CACHE" ${APP_ARGS:-} >"$LOG" 2>&1 &
 	PID=$!
 	# Every context of both applications is loaded when each application has logged its "loaded in N context(s)".

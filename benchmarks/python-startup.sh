@@ -6,6 +6,7 @@
 #   RUNS=2 CONTEXTS=2 benchmarks/python-startup.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benchmarks/lib.sh
 
 RUNS=${RUNS:-1}
 CONTEXTS=${CONTEXTS:-2}
@@ -14,10 +15,8 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 OUT="$PWD/benchmarks/target/python-startup.md"
 mkdir -p benchmarks/target
 
-./mvnw -q -B -pl python -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-	-Dmdep.outputFile="$PWD/benchmarks/target/python.classpath"
+build_python_classpath
 cd python
-CP="target/test-classes:target/classes:$(cat ../benchmarks/target/python.classpath)"
 CACHE="$PWD/target/startup-pycache"
 LOG="$PWD/target/startup.log"
 PID=""
@@ -29,10 +28,7 @@ ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 run() { # label
 	export DJANGO_DB_PATH="$PWD/target/startup-django/db.sqlite3"
 	local t0=$(date +%s%N) flask="" django="" ready="" refused=0 code
-	"$JAVA" -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path="$PWD/target/truffle-jit" \
-		--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-		-Dpolyglot.engine.userResourceCache="$PWD/target/graalpy-resources" -cp "$CP" \
-		io.github.wsgiflux.python.FlaskAndDjangoApplication --server.port=$PORT --apps.contexts="$CONTEXTS" \
+	start_flask_and_django -- --server.port=$PORT --apps.contexts="$CONTEXTS" \
 		--apps.bytecode-cache="$CACHE" --management.endpoints.web.exposure.include=health \
 		--management.endpoint.health.probes.enabled=true >"$LOG" 2>&1 &
 	PID=$!

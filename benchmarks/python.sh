@@ -24,8 +24,7 @@ SECTION="## Throughput and tail: Flask and Django, wsgiflux + GraalPy vs gunicor
 
 for tool in wrk curl gunicorn; do command -v $tool >/dev/null || { echo "$tool is missing" >&2; exit 1; }; done
 
-./mvnw -q -B -pl python -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-	-Dmdep.outputFile="$PWD/benchmarks/target/python.classpath"
+build_python_classpath
 APPS="$PWD/python/src/test/python"
 TABLE="$PWD/benchmarks/target/python-throughput.md"
 LOG="$PWD/benchmarks/target/python-app.log"
@@ -36,13 +35,8 @@ trap stop EXIT
 start_wsgiflux() { # contexts per application
 	# The generated Django project's database (DjangoSite), though the trivial view measured here never opens it.
 	export DJANGO_DB_PATH="$PWD/python/target/bench-django/db.sqlite3"
-	(cd python && exec "$JAVA" -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI \
-		--upgrade-module-path="$PWD/target/truffle-jit" --enable-native-access=ALL-UNNAMED \
-		--sun-misc-unsafe-memory-access=allow -Dpolyglot.engine.userResourceCache="$PWD/target/graalpy-resources" \
-		-cp "target/test-classes:target/classes:$(cat ../benchmarks/target/python.classpath)" \
-		io.github.wsgiflux.python.FlaskAndDjangoApplication --server.port=$PORT --apps.contexts="$1" \
-		--apps.django=djsite.wsgi --apps.bytecode-cache="$PWD/target/bench-pycache" \
-		--wsgi.scheduler.thread-cap=$((2 * $1)) >"$LOG" 2>&1) &
+	(cd python && start_flask_and_django -- --server.port=$PORT --apps.contexts="$1" --apps.django=djsite.wsgi \
+		--apps.bytecode-cache="$PWD/target/bench-pycache" --wsgi.scheduler.thread-cap=$((2 * $1)) >"$LOG" 2>&1) &
 	PID=$!
 	for _ in $(seq 1 1800); do
 		if [ "$(grep -c "context(s) in" "$LOG")" -ge 2 ] && curl -sf "http://127.0.0.1:$PORT/flask/" >/dev/null 2>&1 \
