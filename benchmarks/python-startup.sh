@@ -4,6 +4,8 @@
 # cache cold, then warm; also when readiness turns UP, when every context is loaded, and the 503s answered meanwhile.
 # Needs Java 21+ (JAVA_HOME), curl and Debian's python3-flask, python3-django and patchelf.
 #   RUNS=2 CONTEXTS=2 benchmarks/python-startup.sh
+# JVM_OPTS adds JVM options (for example -Dpolyglot.engine.Mode=latency); CACHE_STATE=warm measures only with the bytecode
+# cache the previous run left.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/lib.sh
@@ -28,7 +30,7 @@ ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 run() { # label
 	export DJANGO_DB_PATH="$PWD/target/startup-django/db.sqlite3"
 	local t0=$(date +%s%N) flask="" django="" ready="" refused=0 code
-	start_flask_and_django -- --server.port=$PORT --apps.contexts="$CONTEXTS" \
+	start_flask_and_django ${JVM_OPTS:-} -- --server.port=$PORT --apps.contexts="$CONTEXTS" \
 		--apps.bytecode-cache="$CACHE" --management.endpoints.web.exposure.include=health \
 		--management.endpoint.health.probes.enabled=true >"$LOG" 2>&1 &
 	PID=$!
@@ -69,8 +71,10 @@ run() { # label
 	echo "|---|---|---|---|---|---|---|---|"
 } >"$OUT"
 for _ in $(seq 1 "$RUNS"); do
-	rm -rf "$CACHE"
-	run cold
+	if [ "${CACHE_STATE:-}" != warm ]; then
+		rm -rf "$CACHE"
+		run cold
+	fi
 	run warm
 done
 echo "Written to $OUT"
