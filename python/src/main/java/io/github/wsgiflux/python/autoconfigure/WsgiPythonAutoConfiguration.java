@@ -25,7 +25,7 @@ import org.springframework.core.env.Environment;
 
 /**
  * Hosts the Python WSGI application named by {@code wsgi.python.app} through GraalPy, provides the {@link Engine}
- * that every Python application of the context shares (so that their code is parsed and compiled once), and warms
+ * that every Python application of the context shares (one compiler and its compiled code), and warms
  * up every {@link PythonWsgiApplication} bean before the application reports ready.
  */
 @AutoConfiguration(before = WsgiAutoConfiguration.class)
