@@ -4,8 +4,8 @@
 # cache cold, then warm; also when readiness turns UP, when every context is loaded, and the 503s answered meanwhile.
 # Needs Java 21+ (JAVA_HOME), curl and Debian's python3-flask, python3-django and patchelf.
 #   RUNS=2 CONTEXTS=2 benchmarks/python-startup.sh
-# JVM_OPTS adds JVM options (for example -Dpolyglot.engine.Mode=latency); CACHE_STATE=warm measures only with the bytecode
-# cache the previous run left.
+# JVM_OPTS adds JVM options (for example -Dpolyglot.engine.Mode=latency); CACHE_STATE=warm measures only with the
+# bytecode cache the previous run left.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/lib.sh
