@@ -67,7 +67,7 @@ final class RequestTarget {
 	}
 
 	/**
-	 * The request-target of an exchange, parsed on first use.
+	 * The request-target of an exchange, parsed on first use and kept for the handler: see {@link #forHandler}.
 	 */
 	static RequestTarget of(ServerWebExchange exchange) {
 		RequestTarget target = exchange.getAttribute(ATTRIBUTE);
@@ -76,6 +76,16 @@ final class RequestTarget {
 			exchange.getAttributes().put(ATTRIBUTE, target);
 		}
 		return target;
+	}
+
+	/**
+	 * The request-target of an exchange for its last reader, the handler: the one routing kept, else parsed and not
+	 * kept (a handler routed to by an application's own predicate), which spares a write to the exchange's
+	 * concurrent attribute map.
+	 */
+	static RequestTarget forHandler(ServerWebExchange exchange) {
+		RequestTarget target = exchange.getAttribute(ATTRIBUTE);
+		return (target != null) ? target : of(exchange.getRequest());
 	}
 
 	/**

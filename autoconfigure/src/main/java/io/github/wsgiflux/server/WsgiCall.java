@@ -3,9 +3,8 @@ package io.github.wsgiflux.server;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
 import io.github.wsgiflux.server.ResponseBodyPublisher.ClientAbortException;
@@ -60,6 +59,16 @@ final class WsgiCall implements Runnable, WriteListener {
 	/** In the timer slot once no timer may start any more (the worker took over, or the request ended). */
 	private static final Disposable NO_MORE_TIMERS = Disposables.disposed();
 
+	// Field updaters, as Reactor's operators keep their state: no atomic object per field and request.
+	private static final AtomicIntegerFieldUpdater<WsgiCall> STATE = AtomicIntegerFieldUpdater.newUpdater(WsgiCall.class,
+			"state");
+
+	private static final AtomicIntegerFieldUpdater<WsgiCall> RECORDED = AtomicIntegerFieldUpdater
+		.newUpdater(WsgiCall.class, "recorded");
+
+	private static final AtomicReferenceFieldUpdater<WsgiCall, Disposable> TIMER = AtomicReferenceFieldUpdater
+		.newUpdater(WsgiCall.class, Disposable.class, "timer");
+
 	private final MountContext mount;
 
 	private final Map<String, Object> environ;
@@ -76,9 +85,10 @@ final class WsgiCall implements Runnable, WriteListener {
 
 	private final long arrivalNanos = System.nanoTime();
 
-	private final AtomicInteger state = new AtomicInteger(QUEUED);
+	private volatile int state = QUEUED;
 
-	private final AtomicBoolean recorded = new AtomicBoolean();
+	/** 1 once the outcome was recorded. */
+	private volatile int recorded;
 
 	/** Whether this is a shadow comparison's run: not counted in the route table. */
 	private boolean shadow;
@@ -91,7 +101,7 @@ final class WsgiCall implements Runnable, WriteListener {
 	private volatile boolean interruptDelivered;
 
 	/** The queue timer, then the request timer, then {@link #NO_MORE_TIMERS}. */
-	private final AtomicReference<@Nullable Disposable> timer = new AtomicReference<>();
+	private volatile @Nullable Disposable timer;
 
 	WsgiCall(MountContext mount, Map<String, Object> environ, String method, String path, RequestBodyStream input,
 			WsgiErrorsWriter errors, DataBufferFactory bufferFactory, MonoSink<ServerResponse> sink) {
@@ -117,9 +127,9 @@ final class WsgiCall implements Runnable, WriteListener {
 	void admitted() {
 		Duration queueTimeout = this.mount.settings().queueTimeout();
 		Scheduler timer = this.mount.settings().timer();
-		if (queueTimeout != null && timer != null && this.state.get() == QUEUED) {
+		if (queueTimeout != null && timer != null && this.state == QUEUED) {
 			Disposable queueTimer = timer.schedule(this::queueTimeout, queueTimeout.toNanos(), TimeUnit.NANOSECONDS);
-			if (!this.timer.compareAndSet(null, queueTimer)) {
+			if (!TIMER.compareAndSet(this, null, queueTimer)) {
 				queueTimer.dispose();
 			}
 		}
@@ -129,7 +139,7 @@ final class WsgiCall implements Runnable, WriteListener {
 	 * The scheduler was full.
 	 */
 	void rejected() {
-		if (!this.state.compareAndSet(QUEUED, DONE)) {
+		if (!STATE.compareAndSet(this, QUEUED, DONE)) {
 			return;
 		}
 		this.input.release();
@@ -139,7 +149,7 @@ final class WsgiCall implements Runnable, WriteListener {
 
 	@Override
 	public void run() {
-		if (!this.state.compareAndSet(QUEUED, RUNNING)) {
+		if (!STATE.compareAndSet(this, QUEUED, RUNNING)) {
 			return;
 		}
 		this.worker = Thread.currentThread();
@@ -175,7 +185,7 @@ final class WsgiCall implements Runnable, WriteListener {
 	 */
 	void cancel() {
 		this.response.clientGone();
-		if (this.state.compareAndSet(QUEUED, DONE)) {
+		if (STATE.compareAndSet(this, QUEUED, DONE)) {
 			// Never started: the worker that picks the task up skips it.
 			stopTimers();
 			this.input.release();
@@ -207,7 +217,7 @@ final class WsgiCall implements Runnable, WriteListener {
 
 	/** On the worker: the application, or the response it produced, failed. */
 	private void fail(Throwable ex) {
-		if (this.state.get() == TIMED_OUT) {
+		if (this.state == TIMED_OUT) {
 			if (logger.isDebugEnabled()) {
 				logger.debug("WSGI application ended after the timeout of " + describe() + ": " + ex);
 			}
@@ -252,14 +262,14 @@ final class WsgiCall implements Runnable, WriteListener {
 		Scheduler timer = this.mount.settings().timer();
 		Disposable requestTimer = (timeout != null && timer != null)
 				? timer.schedule(this::requestTimeout, timeout.toNanos(), TimeUnit.NANOSECONDS) : NO_MORE_TIMERS;
-		Disposable queueTimer = this.timer.getAndSet(requestTimer);
+		Disposable queueTimer = TIMER.getAndSet(this, requestTimer);
 		if (queueTimer != null) {
 			queueTimer.dispose();
 		}
 	}
 
 	private void stopTimers() {
-		Disposable current = this.timer.getAndSet(NO_MORE_TIMERS);
+		Disposable current = TIMER.getAndSet(this, NO_MORE_TIMERS);
 		if (current != null) {
 			current.dispose();
 		}
@@ -267,7 +277,7 @@ final class WsgiCall implements Runnable, WriteListener {
 
 	/** On the timer thread: the request waited too long for a worker. */
 	private void queueTimeout() {
-		if (!this.state.compareAndSet(QUEUED, EXPIRED)) {
+		if (!STATE.compareAndSet(this, QUEUED, EXPIRED)) {
 			return;
 		}
 		this.input.release();
@@ -280,7 +290,7 @@ final class WsgiCall implements Runnable, WriteListener {
 
 	/** On the timer thread: the application ran too long. */
 	private void requestTimeout() {
-		if (!this.state.compareAndSet(RUNNING, TIMED_OUT)) {
+		if (!STATE.compareAndSet(this, RUNNING, TIMED_OUT)) {
 			return;
 		}
 		this.mount.scheduler().recordTimeout();
@@ -323,7 +333,7 @@ final class WsgiCall implements Runnable, WriteListener {
 	 * the timer timed the request out, wait (parked, not spinning) until its interrupt was delivered, then clear it.
 	 */
 	private void endRunning() {
-		if (!this.state.compareAndSet(RUNNING, DONE)) {
+		if (!STATE.compareAndSet(this, RUNNING, DONE)) {
 			while (!this.interruptDelivered) {
 				// park() returns at once while the interrupt flag is set: clear it first, or this would spin.
 				Thread.interrupted();
@@ -335,7 +345,7 @@ final class WsgiCall implements Runnable, WriteListener {
 
 	private void record(int status, Outcome outcome) {
 		WsgiRequestRecorder recorder = this.mount.recorder();
-		if (recorder.isObserved() && this.recorded.compareAndSet(false, true)) {
+		if (recorder.isObserved() && RECORDED.compareAndSet(this, 0, 1)) {
 			recorder.ended(this.method, this.path, status, outcome, this.response.bytesSent(), this.arrivalNanos,
 					this.startNanos, this.shadow);
 		}

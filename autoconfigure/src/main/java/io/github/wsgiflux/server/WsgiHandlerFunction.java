@@ -108,7 +108,7 @@ public final class WsgiHandlerFunction implements HandlerFunction<ServerResponse
 		ServerHttpRequest httpRequest = request.exchange().getRequest();
 		String method = httpRequest.getMethod().name();
 		String path = httpRequest.getPath().value();
-		RequestTarget target = RequestTarget.of(request.exchange());
+		RequestTarget target = RequestTarget.forHandler(request.exchange());
 		if (!HttpProtocols.isSupported(target.protocol())) {
 			// Netty accepts any HTTP/x.y; the application is promised HTTP/1.0, 1.1 or 2 in SERVER_PROTOCOL.
 			return refuse(request, RefusalLog.Cause.VERSION, 505, method, path,

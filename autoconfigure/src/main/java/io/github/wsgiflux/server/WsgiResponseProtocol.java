@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.github.wsgiflux.server.ResponseBodyPublisher.ClientAbortException;
 import io.github.wsgiflux.server.ResponseBodyPublisher.ResponseAbortException;
@@ -46,8 +46,11 @@ final class WsgiResponseProtocol implements StartResponse, BodyWriter {
 
 	private final WriteListener listener;
 
-	/** Whether a response was handed to WebFlux; whoever sets it decides the status. */
-	private final AtomicBoolean published = new AtomicBoolean();
+	private static final AtomicIntegerFieldUpdater<WsgiResponseProtocol> PUBLISHED = AtomicIntegerFieldUpdater
+		.newUpdater(WsgiResponseProtocol.class, "published");
+
+	/** 1 once a response was handed to WebFlux; whoever sets it decides the status. */
+	private volatile int published;
 
 	/** Written by the worker, read by the timer and the event loop when they record the outcome. */
 	private volatile @Nullable ResponseHead started;
@@ -79,7 +82,7 @@ final class WsgiResponseProtocol implements StartResponse, BodyWriter {
 	@Override
 	public BodyWriter start(String status, List<Header> headers, @Nullable Throwable excInfo) throws Exception {
 		if (excInfo != null) {
-			if (this.published.get()) {
+			if (this.published != 0) {
 				// PEP 3333: too late to replace the response, re-raise the application's error.
 				throw (excInfo instanceof Exception exception) ? exception : new Exception(excInfo);
 			}
@@ -106,10 +109,10 @@ final class WsgiResponseProtocol implements StartResponse, BodyWriter {
 	 * Send the body iterable the application returned, then end the response.
 	 */
 	void respond(Iterable<byte[]> result) throws Exception {
-		if (!this.published.get() && result instanceof Collection<?> collection && collection.size() <= 1) {
+		if (this.published == 0 && result instanceof Collection<?> collection && collection.size() <= 1) {
 			Iterator<byte[]> iterator = result.iterator();
 			byte[] only = iterator.hasNext() ? chunk(iterator.next()) : EMPTY;
-			if (!this.published.get()) {
+			if (this.published == 0) {
 				commitWhole(only);
 				return;
 			}
@@ -132,7 +135,7 @@ final class WsgiResponseProtocol implements StartResponse, BodyWriter {
 	 * @return {@code false} when a response was already published
 	 */
 	boolean claim() {
-		return this.published.compareAndSet(false, true);
+		return PUBLISHED.compareAndSet(this, 0, 1);
 	}
 
 	/** Send the gateway's answer after a successful {@link #claim()}. */
@@ -154,7 +157,7 @@ final class WsgiResponseProtocol implements StartResponse, BodyWriter {
 
 	/** Whether a response (the application's or the gateway's) was handed to WebFlux. */
 	boolean isPublished() {
-		return this.published.get();
+		return this.published != 0;
 	}
 
 	/**
@@ -220,7 +223,7 @@ final class WsgiResponseProtocol implements StartResponse, BodyWriter {
 	}
 
 	private void send(byte[] chunk) throws IOException {
-		if (!this.published.get()) {
+		if (this.published == 0) {
 			commitStreaming();
 		}
 		else if (this.whole) {
@@ -238,7 +241,7 @@ final class WsgiResponseProtocol implements StartResponse, BodyWriter {
 	}
 
 	private void finish() throws IOException {
-		if (!this.published.get()) {
+		if (this.published == 0) {
 			commitWhole(EMPTY);
 			return;
 		}
@@ -285,7 +288,7 @@ final class WsgiResponseProtocol implements StartResponse, BodyWriter {
 	 * Hand the application's response to WebFlux, unless the gateway already answered the request.
 	 */
 	private void publish(ServerResponse response, @Nullable ResponseBodyPublisher publisher) throws IOException {
-		if (!this.published.compareAndSet(false, true)) {
+		if (!PUBLISHED.compareAndSet(this, 0, 1)) {
 			throw new ClientAbortException();
 		}
 		this.publishedBody = publisher;
