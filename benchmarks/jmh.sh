@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # JMH benchmarks of the per-request hot path, with allocation per operation (-prof gc).
-#   benchmarks/jmh.sh            # 3 warm-up and 5 measured iterations of 2 s, two forks
+#   benchmarks/jmh.sh            # 6 warm-up and 5 measured iterations of 2 s, two forks (with 3, the bridge was still compiling in the first measured one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -pl benchmarks -am package -DskipTests
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 OUT=benchmarks/target/jmh.txt
 "$JAVA" -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" org.openjdk.jmh.Main \
-	-f 2 -wi 3 -i 5 -w 2s -r 2s -prof gc "${@:-HotPathBenchmark}" | tee "$OUT"
+	-f 2 -wi 6 -i 5 -w 2s -r 2s -prof gc "${@:-HotPathBenchmark}" | tee "$OUT"
 # Replace the JMH section of RESULTS.md (run.sh writes the sections before it).
 RESULTS=benchmarks/RESULTS.md
 touch "$RESULTS"
