@@ -39,9 +39,12 @@ final class GatewayAnswers {
 
 	private final ServerResponse internalServerError;
 
+	private final ServerResponse badRequestResponse;
+
 	GatewayAnswers(WsgiHandlerSettings settings) {
 		this.includeErrorDetails = settings.includeErrorDetails();
-		this.badRequest = Mono.just(fixed(HttpStatus.BAD_REQUEST, List.of()));
+		this.badRequestResponse = fixed(HttpStatus.BAD_REQUEST, List.of());
+		this.badRequest = Mono.just(this.badRequestResponse);
 		this.payloadTooLarge = fixed(HttpStatus.PAYLOAD_TOO_LARGE, List.of());
 		this.payloadTooLargeMono = Mono.just(this.payloadTooLarge);
 		this.headersTooLarge = Mono.just(fixed(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, List.of()));
@@ -65,6 +68,14 @@ final class GatewayAnswers {
 			case 505 -> this.versionNotSupported;
 			default -> this.badRequest;
 		};
+	}
+
+	/**
+	 * The client closed the connection before the request body ended: nobody reads this answer as a rule (the
+	 * exchange ends with the connection), it only keeps a half-closed client from waiting for nothing.
+	 */
+	ServerResponse incompleteBody() {
+		return this.badRequestResponse;
 	}
 
 	/** The scheduler was full, or the request waited past the queue timeout. */

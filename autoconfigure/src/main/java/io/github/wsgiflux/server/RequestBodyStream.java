@@ -18,6 +18,7 @@ import org.reactivestreams.Subscription;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
  * The request body as a blocking stream for the worker thread, subscribed to the connection on first read: at most
@@ -86,6 +87,9 @@ final class RequestBodyStream extends InputStream {
 	private volatile boolean done;
 
 	private volatile boolean released;
+
+	/** Set when the body failed because the client went away (read by the worker's lifecycle after the read). */
+	private volatile boolean clientGone;
 
 	RequestBodyStream(Supplier<? extends Publisher<DataBuffer>> body) {
 		this.body = body;
@@ -180,6 +184,14 @@ final class RequestBodyStream extends InputStream {
 	}
 
 	/**
+	 * Whether a read failed because the client closed the connection before the body ended: however the
+	 * application handled the {@link ClientDisconnectedException}, the request ended with its client.
+	 */
+	boolean isClientGone() {
+		return this.clientGone;
+	}
+
+	/**
 	 * The buffer to read from, waiting until {@code need} bytes are queued, the end of the body, or nothing more is
 	 * requested; {@code null} at the end.
 	 */
@@ -232,6 +244,11 @@ final class RequestBodyStream extends InputStream {
 				if (failure == null) {
 					return null;
 				}
+				if (DisconnectedClientHelper.isClientDisconnectedException(failure)) {
+					// An I/O error, as a socket file's read under gunicorn, and the request's end is the client's.
+					this.clientGone = true;
+					throw new ClientDisconnectedException(failure);
+				}
 				throw bodyFailed(failure);
 			}
 			await(subscribed, need);
@@ -275,6 +292,20 @@ final class RequestBodyStream extends InputStream {
 			throw error;
 		}
 		return (failure instanceof IOException io) ? io : new IOException("The request body failed", failure);
+	}
+
+	/**
+	 * A read failed because the client closed the connection before the request body ended (Spring's
+	 * {@link DisconnectedClientHelper} recognizes the connection's failure).
+	 */
+	static final class ClientDisconnectedException extends IOException {
+
+		private static final long serialVersionUID = 1L;
+
+		ClientDisconnectedException(Throwable cause) {
+			super("The client closed the connection before the request body ended", cause);
+		}
+
 	}
 
 	/**

@@ -164,7 +164,8 @@ final class WsgiCall implements Runnable, WriteListener {
 				throw new IllegalStateException("The application returned null instead of a body iterable");
 			}
 			this.response.respond(result);
-			record(this.response.status(), this.response.isClientGone() ? Outcome.CLIENT_GONE : Outcome.SUCCESS);
+			record(this.response.status(),
+					(this.response.isClientGone() || this.input.isClientGone()) ? Outcome.CLIENT_GONE : Outcome.SUCCESS);
 		}
 		catch (Throwable ex) {
 			fail(ex);
@@ -223,10 +224,13 @@ final class WsgiCall implements Runnable, WriteListener {
 			}
 			return;
 		}
-		if (ex instanceof ClientAbortException || (this.response.isClientGone() && !this.response.isPublished())) {
+		if (ex instanceof ClientAbortException || this.input.isClientGone()
+				|| (this.response.isClientGone() && !this.response.isPublished())) {
 			if (logger.isDebugEnabled()) {
-				logger.debug("Client went away during " + describe());
+				logger.debug("Client went away during " + describe() + ": " + ex);
 			}
+			// The body read may fail before the exchange hears of the closed connection: answer, to nobody as a rule.
+			this.response.answer(this.mount.answers().incompleteBody());
 			record(0, Outcome.CLIENT_GONE);
 			return;
 		}

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
+import reactor.netty.channel.AbortedException;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
@@ -193,6 +194,37 @@ class RequestBodyStreamTests {
 		assertThat(read).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
 			.havingRootCause()
 			.isSameAs(reset);
+		this.stream.finish();
+	}
+
+	@Test
+	void aConnectionTheClientClosedMidBodyReachesTheReaderAsAnIOExceptionAndMarksTheClientGone() throws Exception {
+		// What Reactor Netty signals when the client goes away mid-upload; the reader may see it before the
+		// exchange is cancelled.
+		CompletableFuture<String> read = readAsync(100);
+		this.connection.awaitSubscribed();
+		send("partial");
+		AbortedException aborted = new AbortedException("Connection has been closed");
+		this.connection.subscriber.onError(aborted);
+		assertThat(read.get()).isEqualTo("partial");
+		assertThatExceptionOfType(RequestBodyStream.ClientDisconnectedException.class)
+			.isThrownBy(() -> this.stream.read(new byte[1], 0, 1))
+			.withCause(aborted);
+		assertThat(this.stream.isClientGone()).isTrue();
+		this.stream.finish();
+		assertAllFreed();
+	}
+
+	@Test
+	void aFailureThatIsNoDisconnectDoesNotMarkTheClientGone() throws Exception {
+		CompletableFuture<String> read = readAsync(1);
+		this.connection.awaitSubscribed();
+		IOException malformed = new IOException("Invalid chunk size");
+		this.connection.subscriber.onError(malformed);
+		assertThat(read).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+			.havingRootCause()
+			.isSameAs(malformed);
+		assertThat(this.stream.isClientGone()).isFalse();
 		this.stream.finish();
 	}
 
