@@ -37,8 +37,8 @@ import org.springframework.web.util.DisconnectedClientHelper;
  * A buffer the reader is done with is freed by the connection's next signal, on the event loop, not by the reader.
  * Below 512 MiB of heap Netty's allocator does not pool a socket read of more than 16 KiB, and on JDK 25 freeing such
  * a buffer stops every thread of the JVM for a handshake: the thread that frees waits for it. A native handler pays
- * that on the event loop; paid by the worker, it took 0.4 s of CPU per GiB uploaded and held the upload at 0.77 of
- * native speed (issue 16). Retired buffers left when the body ends are freed by {@link #finish()}.
+ * that on the event loop; paid by the worker, it cost the worker about 0.25 s of CPU per GiB uploaded (issue 16).
+ * Retired buffers left when the body ends are freed by {@link #finish()}.
  * <p>
  * Threads: the connection's signals arrive one at a time (the event loop); reads come from one thread (the worker);
  * {@link #release()} from any thread (a timeout, the client going away). Each buffer is taken from the queue by

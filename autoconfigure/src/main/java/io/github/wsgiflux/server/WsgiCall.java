@@ -229,8 +229,11 @@ final class WsgiCall implements Runnable, WriteListener {
 			if (logger.isDebugEnabled()) {
 				logger.debug("Client went away during " + describe() + ": " + ex);
 			}
-			// The body read may fail before the exchange hears of the closed connection: answer, to nobody as a rule.
-			this.response.answer(this.mount.answers().incompleteBody());
+			// The body read may fail before the exchange hears of the closed connection: answer, to nobody as a rule;
+			// a body already streaming ends, so that nothing waits for it.
+			if (!this.response.answer(this.mount.answers().incompleteBody())) {
+				this.response.failBody(ex);
+			}
 			record(0, Outcome.CLIENT_GONE);
 			return;
 		}

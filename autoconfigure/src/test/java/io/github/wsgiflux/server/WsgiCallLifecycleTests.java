@@ -30,6 +30,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -183,6 +184,43 @@ class WsgiCallLifecycleTests {
 		};
 		BoundedWsgiScheduler scheduler = new BoundedWsgiScheduler(this.workers, 2, 10);
 		handle(handler(forgiving, scheduler, null, null), abortedUpload());
+		await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.getActiveCount() == 0);
+		assertThat(this.records).singleElement()
+			.satisfies((record) -> assertThat(record.outcome()).isEqualTo(Outcome.CLIENT_GONE));
+	}
+
+	@Test
+	void aStreamingResponseWhoseClientLeftMidUploadEndsInsteadOfWaiting() {
+		// The response started streaming, then the body read found the client gone: the body must end, or the
+		// HTTP layer would wait for it.
+		WsgiApplication echo = (environ, start) -> {
+			start.start("200 OK", List.of(Header.of("Content-Type", "text/plain"))).write(new byte[] { 'x' });
+			io.github.wsgiflux.spi.Environ.of(environ).input().readAllBytes();
+			return List.of();
+		};
+		BoundedWsgiScheduler scheduler = new BoundedWsgiScheduler(this.workers, 2, 10);
+		MockServerWebExchange exchange = MockServerWebExchange.from(abortedUpload());
+		ServerResponse response = handler(echo, scheduler, null, null)
+			.handle(ServerRequest.create(exchange, HandlerStrategies.withDefaults().messageReaders()))
+			.block(Duration.ofSeconds(10));
+		assertThat(response).isNotNull();
+		HandlerStrategies strategies = HandlerStrategies.withDefaults();
+		ServerResponse.Context context = new ServerResponse.Context() {
+
+			@Override
+			public List<org.springframework.http.codec.HttpMessageWriter<?>> messageWriters() {
+				return strategies.messageWriters();
+			}
+
+			@Override
+			public List<org.springframework.web.reactive.result.view.ViewResolver> viewResolvers() {
+				return strategies.viewResolvers();
+			}
+
+		};
+		assertThatExceptionOfType(RuntimeException.class)
+			.isThrownBy(() -> response.writeTo(exchange, context).block(Duration.ofSeconds(10)))
+			.withMessageContaining("aborted");
 		await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.getActiveCount() == 0);
 		assertThat(this.records).singleElement()
 			.satisfies((record) -> assertThat(record.outcome()).isEqualTo(Outcome.CLIENT_GONE));
