@@ -204,20 +204,7 @@ class WsgiCallLifecycleTests {
 			.handle(ServerRequest.create(exchange, HandlerStrategies.withDefaults().messageReaders()))
 			.block(Duration.ofSeconds(10));
 		assertThat(response).isNotNull();
-		HandlerStrategies strategies = HandlerStrategies.withDefaults();
-		ServerResponse.Context context = new ServerResponse.Context() {
-
-			@Override
-			public List<org.springframework.http.codec.HttpMessageWriter<?>> messageWriters() {
-				return strategies.messageWriters();
-			}
-
-			@Override
-			public List<org.springframework.web.reactive.result.view.ViewResolver> viewResolvers() {
-				return strategies.viewResolvers();
-			}
-
-		};
+		ServerResponse.Context context = new WsgiResponseHeadRefusedTests.Context();
 		assertThatExceptionOfType(RuntimeException.class)
 			.isThrownBy(() -> response.writeTo(exchange, context).block(Duration.ofSeconds(10)))
 			.withMessageContaining("aborted");
