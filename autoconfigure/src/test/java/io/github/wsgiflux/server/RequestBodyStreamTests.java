@@ -186,7 +186,9 @@ class RequestBodyStreamTests {
 	}
 
 	@Test
-	void aConnectionsIOExceptionReachesTheReaderAsIs() throws Exception {
+	void aConnectionResetReachesTheReaderAsADisconnectCausedByTheReset() throws Exception {
+		// Spring's DisconnectedClientHelper knows the phrase; an I/O error that is no disconnect reaches the reader as
+		// is (aFailureThatIsNoDisconnectDoesNotMarkTheClientGone).
 		CompletableFuture<String> read = readAsync(1);
 		this.connection.awaitSubscribed();
 		IOException reset = new IOException("Connection reset by peer");
@@ -194,6 +196,7 @@ class RequestBodyStreamTests {
 		assertThat(read).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
 			.havingRootCause()
 			.isSameAs(reset);
+		assertThat(this.stream.isClientGone()).isTrue();
 		this.stream.finish();
 	}
 
