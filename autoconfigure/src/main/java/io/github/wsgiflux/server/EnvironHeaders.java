@@ -47,8 +47,9 @@ final class EnvironHeaders {
 			boolean http2, int maxHeaderCount) throws InvalidRequestException {
 		HeaderScan scan = new HeaderScan(environ, http2);
 		if (!HttpProtocols.forEachReceivedHeader(request, nativeRequest, scan)) {
-			// forEach, not headerSet(): Spring's read-only headers copy every entry for the latter.
-			request.getHeaders().forEach((name, values) -> {
+			// The map's own forEach: HttpHeaders.headerSet() copies every entry of read-only headers, and their
+			// HttpHeaders.forEach looks each name up again (a case-insensitive get per header).
+			request.getHeaders().asMultiValueMap().forEach((name, values) -> {
 				for (String value : values) {
 					scan.accept(name, value);
 				}
