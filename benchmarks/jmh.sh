@@ -23,7 +23,7 @@ echo "Command: \`benchmarks/jmh.sh\` ($("$JAVA" -version 2>&1 | head -1)), two f
 echo "allocated per operation (\`gc.alloc.rate.norm\`, exact where the time is noisy): \`environ\` builds the environ of a"
 echo "browser request with 7 headers; \`bridge\` is the whole request without the network (environ, the application"
 echo "call on an immediate scheduler, publishing and writing a one-chunk response to a mock exchange, metrics and the routes report on);"
-echo "\`baseline\` is the exchange alone; \`baselineWrite\` is the exchange writing the same response itself (status, two"
+echo "\`baseline\` is the exchange alone, its path parsed as the server's routing parses it before any handler runs; \`baselineWrite\` is the exchange writing the same response itself (status, two"
 echo "headers, one buffer, blocking twice as the bridge's harness does): what the request costs with no handler at all;"
 echo "\`nativeBridge\` answers the same request with a native handler function and the same response, written the same way."
 echo
