@@ -47,6 +47,9 @@ final class EnvironHeaders {
 			boolean http2, int maxHeaderCount) throws InvalidRequestException {
 		HeaderScan scan = new HeaderScan(environ, http2);
 		if (!HttpProtocols.forEachReceivedHeader(request, nativeRequest, scan)) {
+			// Not parsed by Reactor Netty's HTTP/1.1 decoder (the test client, another server): check the values as
+			// it does.
+			scan.checkValues = true;
 			// The map's own forEach: HttpHeaders.headerSet() copies every entry of read-only headers, and their
 			// HttpHeaders.forEach looks each name up again (a case-insensitive get per header).
 			request.getHeaders().asMultiValueMap().forEach((name, values) -> {
@@ -54,6 +57,10 @@ final class EnvironHeaders {
 					scan.accept(name, value);
 				}
 			});
+		}
+		String invalid = scan.invalidValue;
+		if (invalid != null) {
+			throw new InvalidRequestException(RefusalLog.Cause.FIELD_VALUE, 400, invalid);
 		}
 		String duplicate = scan.duplicate;
 		if (duplicate != null) {
@@ -136,9 +143,19 @@ final class EnvironHeaders {
 
 		private final boolean http2;
 
+		/**
+		 * Whether values are checked and trimmed here. Reactor Netty's HTTP/1.1 decoder refuses control characters
+		 * and strips the whitespace around a value (RFC 9110 5.5: it is not part of the value); its HTTP/2 codec
+		 * does neither.
+		 */
+		boolean checkValues;
+
+		private @Nullable String invalidValue;
+
 		HeaderScan(Map<String, Object> environ, boolean http2) {
 			this.environ = environ;
 			this.http2 = http2;
+			this.checkValues = http2;
 		}
 
 		/** One header line: its name as received and its value. */
@@ -154,6 +171,12 @@ final class EnvironHeaders {
 			if (key == null) {
 				return;
 			}
+			if (this.checkValues) {
+				value = checkedValue(name, value);
+				if (value == null) {
+					return;
+				}
+			}
 			Object previous = this.environ.put(key, value);
 			if (previous == null) {
 				if (key.equals(HOST_KEY)) {
@@ -166,8 +189,56 @@ final class EnvironHeaders {
 			}
 			// Lines of one name (in any case) are joined in order, as RFC 9110 5.3 allows for a list field. Cookie is
 			// no list field: its lines are joined as HTTP/2 joins cookie crumbs (RFC 9113 8.2.3), which cookie
-			// parsers read.
-			this.environ.put(key, previous + (COOKIE_KEY.equals(key) ? "; " : ",") + value);
+			// parsers read; an empty line adds no empty cookie-pair (RFC 6265 5.4 never sends one).
+			if (COOKIE_KEY.equals(key)) {
+				if (value.isEmpty()) {
+					this.environ.put(key, previous);
+				}
+				else if (!((String) previous).isEmpty()) {
+					this.environ.put(key, previous + "; " + value);
+				}
+				return;
+			}
+			this.environ.put(key, previous + "," + value);
+		}
+
+		/**
+		 * The value without the whitespace around it, or {@code null} when it cannot be a field value (noted for a
+		 * 400): RFC 9110 5.5 allows visible characters, obs-text bytes and, inside a value, spaces and tabs; over
+		 * HTTP/2 a value that starts or ends with whitespace is malformed (RFC 9113 8.2.1).
+		 */
+		private @Nullable String checkedValue(String name, String value) {
+			int end = value.length();
+			int start = 0;
+			while (start < end && isWhitespace(value.charAt(start))) {
+				start++;
+			}
+			while (end > start && isWhitespace(value.charAt(end - 1))) {
+				end--;
+			}
+			boolean trimmed = start > 0 || end < value.length();
+			if (trimmed && this.http2) {
+				return invalid(name, "starts or ends with whitespace (RFC 9113 8.2.1)");
+			}
+			for (int i = start; i < end; i++) {
+				char c = value.charAt(i);
+				if ((c < 0x20 && c != '\t') || c == 0x7F || c > 0xFF) {
+					return invalid(name, String.format("has the character U+%04X at index %d, which RFC 9110 5.5 does "
+							+ "not allow in a field value", (int) c, i));
+				}
+			}
+			return trimmed ? value.substring(start, end) : value;
+		}
+
+		private @Nullable String invalid(String name, String reason) {
+			if (this.invalidValue == null) {
+				this.invalidValue = "The value of field '" + name + "' " + reason;
+			}
+			return null;
+		}
+
+		private static boolean isWhitespace(char c) {
+			return c == ' ' || c == '\t';
 		}
 
 	}

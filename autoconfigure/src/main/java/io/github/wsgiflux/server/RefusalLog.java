@@ -31,6 +31,12 @@ final class RefusalLog {
 		/** More header lines than {@code wsgi.request.max-header-count}. */
 		HEADER_COUNT,
 
+		/**
+		 * A field value with a character RFC 9110 5.5 does not allow (a control character, or one that is not a
+		 * byte), or, over HTTP/2, with leading or trailing whitespace (RFC 9113 8.2.1).
+		 */
+		FIELD_VALUE,
+
 		/** The path cannot be percent-decoded, or decodes NUL. */
 		PATH,
 

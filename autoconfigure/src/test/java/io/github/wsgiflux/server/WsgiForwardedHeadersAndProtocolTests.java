@@ -3,15 +3,19 @@ package io.github.wsgiflux.server;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import io.github.wsgiflux.test.Http;
 import io.github.wsgiflux.test.TestApplication;
 import io.github.wsgiflux.test.WsgiServerTestSupport;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpProtocol;
 
 import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * What the environ takes from Spring's own request handling: forwarded headers when the user enables them, and the
@@ -41,6 +45,42 @@ class WsgiForwardedHeadersAndProtocolTests extends WsgiServerTestSupport {
 		String response = io.github.wsgiflux.test.RawHttp.exchange(this.port,
 				"GET /env?foo=\"bar\" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 		assertThat(response).startsWith("HTTP/1.1 200 ").contains("QUERY_STRING=foo=\"bar\"\n");
+	}
+
+	@Test
+	void aValueEndingInWhitespaceIsMalformedOverHttp2AndStrippedOverHttp11() {
+		// Reactor Netty's client sends the value as given (Java's HttpClient trims it before sending).
+		reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient.create()
+			.protocol(HttpProtocol.H2C)
+			.baseUrl("http://localhost:" + this.port);
+		// RFC 9113 8.2.1: "A field value MUST NOT start or end with an ASCII whitespace character"; such a request
+		// is malformed, a stream error (8.1.1). Reactor Netty's HTTP/2 codec resets the stream of a value that starts
+		// with whitespace and passes on one that ends with it: the gateway answers that one 400.
+		for (String value : new String[] { "a ", "a\t", "a \t" }) {
+			Integer status = client.headers((headers) -> headers.add("X-Tag", value))
+				.get()
+				.uri("/env")
+				.responseSingle((response, body) -> Mono.just(response.status().code()))
+				.block(Duration.ofSeconds(10));
+			assertThat(status).as("over HTTP/2: '%s'", value).isEqualTo(400);
+		}
+		assertThatException().isThrownBy(() -> client.headers((headers) -> headers.add("X-Tag", " a"))
+			.get()
+			.uri("/env")
+			.responseSingle((response, body) -> Mono.just(response.status().code()))
+			.block(Duration.ofSeconds(10)));
+		String clean = client.headers((headers) -> headers.add("X-Tag", "a \t b"))
+			.get()
+			.uri("/env")
+			.responseContent()
+			.aggregate()
+			.asString()
+			.block(Duration.ofSeconds(10));
+		assertThat(clean).contains("SERVER_PROTOCOL=HTTP/2.0\n").contains("HTTP_X_TAG=a \t b\n");
+		// RFC 9110 5.5: over HTTP/1.1 the whitespace is not part of the value; Reactor Netty strips it.
+		String http11 = io.github.wsgiflux.test.RawHttp.exchange(this.port,
+				"GET /env HTTP/1.1\r\nHost: localhost\r\nX-Tag: a \t\r\nConnection: close\r\n\r\n");
+		assertThat(http11).startsWith("HTTP/1.1 200 ").contains("HTTP_X_TAG=a\n");
 	}
 
 	@Test
