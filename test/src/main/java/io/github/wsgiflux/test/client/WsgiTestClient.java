@@ -10,6 +10,7 @@ import io.github.wsgiflux.server.WsgiRequestObserver;
 import io.github.wsgiflux.spi.WsgiApplication;
 import io.github.wsgiflux.spi.WsgiMount;
 import io.github.wsgiflux.validate.WsgiValidator;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -20,6 +21,8 @@ import org.springframework.web.reactive.function.server.RequestPredicate;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilterChain;
 
 /**
  * Spring's {@link WebTestClient} over a {@link WsgiApplication}, in process and without a port, through the real
@@ -85,9 +88,24 @@ public final class WsgiTestClient {
 		// A Host as every HTTP/1.1 request has one (the server answers 400 without): a request's own, or an absolute
 		// URI's authority (RFC 9112 3.2.2), takes precedence.
 		return WebTestClient.bindToRouterFunction(route)
+			.webFilter(WsgiTestClient::withoutClientRequestId)
 			.configureClient()
 			.defaultHeader(HttpHeaders.HOST, "localhost")
 			.responseTimeout(Duration.ofSeconds(10));
+	}
+
+	/**
+	 * The request as a client sends it: without the {@code WebTestClient-Request-Id} header {@link WebTestClient}
+	 * adds to match its exchanges (on its own side), which would reach the environ as
+	 * {@code HTTP_WEBTESTCLIENT_REQUEST_ID} and count against the header limit.
+	 */
+	private static Mono<Void> withoutClientRequestId(ServerWebExchange exchange, WebFilterChain chain) {
+		if (!exchange.getRequest().getHeaders().containsHeader(WebTestClient.WEBTESTCLIENT_REQUEST_ID)) {
+			return chain.filter(exchange);
+		}
+		return chain.filter(exchange.mutate()
+			.request((request) -> request.headers((headers) -> headers.remove(WebTestClient.WEBTESTCLIENT_REQUEST_ID)))
+			.build());
 	}
 
 	/** The mount's paths, decided on the decoded path as the gateway's handler mapping does. */

@@ -55,6 +55,48 @@ class WsgiTestClientTests {
 				.endsWith("body=hello"));
 	}
 
+	/** Answers the request's HTTP_* keys, one "KEY=value" line each, sorted. */
+	private static final WsgiApplication HEADERS = (environ, start) -> {
+		StringBuilder text = new StringBuilder();
+		environ.keySet().stream().filter((key) -> key.startsWith("HTTP_")).sorted().forEach((key) -> text.append(key)
+			.append('=')
+			.append(environ.get(key))
+			.append('\n'));
+		start.start("200 OK", TEXT);
+		return List.of(text.toString().getBytes(StandardCharsets.UTF_8));
+	};
+
+	@Test
+	void theEnvironHoldsTheRequestsHeadersAsAServerReceivesThemAndNoneOfTheClientsOwn() {
+		// RFC 9110 5.5: the whitespace around a value is not part of it (Reactor Netty strips it on the wire);
+		// WebTestClient's own WebTestClient-Request-Id header is no header the application's clients send.
+		WsgiTestClient.bindTo(HEADERS)
+			.get()
+			.uri("/")
+			.header("X-Tag", "  v1\t")
+			.header("Cookie", " a=1 ", "b=2")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.isEqualTo("HTTP_COOKIE=a=1; b=2\nHTTP_HOST=localhost\nHTTP_X_TAG=v1\n");
+	}
+
+	@Test
+	void aHeaderValueTheWireWouldRefuseIsRefusedWith400NotBlamedOnTheServer() {
+		// A control character: Reactor Netty answers 400 on the wire; a character over U+00FF cannot come from the
+		// wire at all (field values are bytes, read as ISO-8859-1).
+		for (String value : new String[] { "a\u0001b", "caf\u20AC" }) {
+			WsgiTestClient.bindTo(HEADERS)
+				.get()
+				.uri("/")
+				.header("X-Bad", value)
+				.exchange()
+				.expectStatus()
+				.isBadRequest();
+		}
+	}
+
 	@Test
 	void aMountPathBecomesScriptNameAndRequestsOutsideItAre404() {
 		WebTestClient client = WsgiTestClient.bindTo(new WsgiMount("/legacy", "legacy", ECHO));
