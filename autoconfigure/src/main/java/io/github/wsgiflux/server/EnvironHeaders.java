@@ -171,6 +171,11 @@ final class EnvironHeaders {
 			if (key == null) {
 				return;
 			}
+			if (this.http2 && key.equals(COOKIE_KEY)) {
+				// Netty joins the cookie crumbs of an HTTP/2 request into one value (RFC 9113 8.2.3), an empty crumb
+				// included: "a=1" and "" arrive as "a=1; ". Read it as the pairs it was made of.
+				value = cookiePairs(value);
+			}
 			if (this.checkValues) {
 				value = checkedValue(name, value);
 				if (value == null) {
@@ -208,26 +213,16 @@ final class EnvironHeaders {
 		 * HTTP/2 a value that starts or ends with whitespace is malformed (RFC 9113 8.2.1).
 		 */
 		private @Nullable String checkedValue(String name, String value) {
-			int end = value.length();
-			int start = 0;
-			while (start < end && isWhitespace(value.charAt(start))) {
-				start++;
-			}
-			while (end > start && isWhitespace(value.charAt(end - 1))) {
-				end--;
-			}
-			boolean trimmed = start > 0 || end < value.length();
-			if (trimmed && this.http2) {
+			String stripped = ResponseHead.stripWhitespace(value);
+			if (this.http2 && stripped.length() != value.length()) {
 				return invalid(name, "starts or ends with whitespace (RFC 9113 8.2.1)");
 			}
-			for (int i = start; i < end; i++) {
-				char c = value.charAt(i);
-				if ((c < 0x20 && c != '\t') || c == 0x7F || c > 0xFF) {
-					return invalid(name, String.format("has the character U+%04X at index %d, which RFC 9110 5.5 does "
-							+ "not allow in a field value", (int) c, i));
-				}
+			int invalid = ResponseHead.indexOfInvalidValueChar(stripped);
+			if (invalid >= 0) {
+				return invalid(name, String.format("has the character U+%04X, which RFC 9110 5.5 does not allow in a "
+						+ "field value", (int) stripped.charAt(invalid)));
 			}
-			return trimmed ? value.substring(start, end) : value;
+			return stripped;
 		}
 
 		private @Nullable String invalid(String name, String reason) {
@@ -237,10 +232,50 @@ final class EnvironHeaders {
 			return null;
 		}
 
-		private static boolean isWhitespace(char c) {
-			return c == ' ' || c == '\t';
-		}
+	}
 
+	/**
+	 * A joined cookie value without empty cookie-pairs or whitespace around a pair (RFC 6265 5.4 sends neither);
+	 * the value itself when it has none, as a client's usually has.
+	 */
+	static String cookiePairs(String value) {
+		if (isJoinedAsSent(value)) {
+			return value;
+		}
+		StringBuilder pairs = new StringBuilder(value.length());
+		for (String pair : value.split(";")) {
+			String stripped = ResponseHead.stripWhitespace(pair);
+			if (!stripped.isEmpty()) {
+				if (!pairs.isEmpty()) {
+					pairs.append("; ");
+				}
+				pairs.append(stripped);
+			}
+		}
+		return pairs.toString();
+	}
+
+	/** Whether every pair is followed by exactly "; " and another pair, none of them blank at its edges. */
+	private static boolean isJoinedAsSent(String value) {
+		int length = value.length();
+		if (length == 0) {
+			return true;
+		}
+		if (isCookieEdge(value.charAt(0)) || isCookieEdge(value.charAt(length - 1))) {
+			return false;
+		}
+		for (int i = value.indexOf(';'); i >= 0; i = value.indexOf(';', i + 1)) {
+			// 0 < i < length - 1: neither edge is ';'.
+			if (isCookieEdge(value.charAt(i - 1)) || value.charAt(i + 1) != ' ' || i + 2 >= length
+					|| isCookieEdge(value.charAt(i + 2))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean isCookieEdge(char c) {
+		return c == ' ' || c == '\t' || c == ';';
 	}
 
 	private static Map<String, String> commonHeaderKeys() {

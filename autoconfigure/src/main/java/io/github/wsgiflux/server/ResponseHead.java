@@ -142,14 +142,27 @@ final class ResponseHead {
 	}
 
 	private static void checkValue(String name, String value) {
+		int i = indexOfInvalidValueChar(value);
+		if (i >= 0) {
+			char c = value.charAt(i);
+			throw new InvalidResponseException("Invalid value of response header '" + name + "': "
+					+ ((c > 0xFF) ? "a char outside ISO-8859-1" : "control character 0x" + Integer.toHexString(c))
+					+ " at index " + i);
+		}
+	}
+
+	/**
+	 * Where a value has a character no field value may hold (RFC 9110 5.5: a control character but HTAB, DEL, or a
+	 * char that is not a byte), or -1.
+	 */
+	static int indexOfInvalidValueChar(String value) {
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
 			if ((isControl(c) && c != '\t') || c > 0xFF) {
-				throw new InvalidResponseException("Invalid value of response header '" + name + "': "
-						+ ((c > 0xFF) ? "a char outside ISO-8859-1" : "control character 0x" + Integer.toHexString(c))
-						+ " at index " + i);
+				return i;
 			}
 		}
+		return -1;
 	}
 
 	private static long parseContentLength(String value, long previous) {

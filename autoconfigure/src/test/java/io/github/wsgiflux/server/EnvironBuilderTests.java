@@ -160,6 +160,19 @@ class EnvironBuilderTests {
 	}
 
 	@Test
+	void cookieCrumbsJoinedByTheHttp2LayerAreReadAsTheirPairs() {
+		// RFC 9113 8.2.3: crumbs are joined with "; "; an empty crumb leaves an empty pair RFC 6265 5.4 never sends.
+		String sent = "a=1; b=2";
+		assertThat(EnvironHeaders.cookiePairs(sent)).isSameAs(sent);
+		assertThat(EnvironHeaders.cookiePairs("a=1; ")).isEqualTo("a=1");
+		assertThat(EnvironHeaders.cookiePairs("a=1; ; b=2")).isEqualTo("a=1; b=2");
+		assertThat(EnvironHeaders.cookiePairs("; a=1")).isEqualTo("a=1");
+		assertThat(EnvironHeaders.cookiePairs("a=1 ;\tb=x y")).isEqualTo("a=1; b=x y");
+		assertThat(EnvironHeaders.cookiePairs("")).isEmpty();
+		assertThat(EnvironHeaders.cookiePairs("; ")).isEmpty();
+	}
+
+	@Test
 	void serverNameAndPortComeFromTheHostHeaderIncludingIpv6Literals() throws Exception {
 		assertThat(build("/", MockServerHttpRequest.get("http://[::1]:8080/x").build()))
 			.containsEntry(Environ.SERVER_NAME, "::1")
