@@ -255,7 +255,10 @@ final class EnvironHeaders {
 		return pairs.toString();
 	}
 
-	/** Whether every pair is followed by exactly "; " and another pair, none of them blank at its edges. */
+	/**
+	 * Whether every pair is followed by ";" (and at most one space) and another pair, none of them blank at its
+	 * edges.
+	 */
 	private static boolean isJoinedAsSent(String value) {
 		int length = value.length();
 		if (length == 0) {
@@ -266,8 +269,8 @@ final class EnvironHeaders {
 		}
 		for (int i = value.indexOf(';'); i >= 0; i = value.indexOf(';', i + 1)) {
 			// 0 < i < length - 1: neither edge is ';'.
-			if (isCookieEdge(value.charAt(i - 1)) || value.charAt(i + 1) != ' ' || i + 2 >= length
-					|| isCookieEdge(value.charAt(i + 2))) {
+			int next = (value.charAt(i + 1) == ' ') ? i + 2 : i + 1;
+			if (isCookieEdge(value.charAt(i - 1)) || next >= length || isCookieEdge(value.charAt(next))) {
 				return false;
 			}
 		}

@@ -164,6 +164,8 @@ class EnvironBuilderTests {
 		// RFC 9113 8.2.3: crumbs are joined with "; "; an empty crumb leaves an empty pair RFC 6265 5.4 never sends.
 		String sent = "a=1; b=2";
 		assertThat(EnvironHeaders.cookiePairs(sent)).isSameAs(sent);
+		String unspaced = "a=1;b=2";
+		assertThat(EnvironHeaders.cookiePairs(unspaced)).isSameAs(unspaced);
 		assertThat(EnvironHeaders.cookiePairs("a=1; ")).isEqualTo("a=1");
 		assertThat(EnvironHeaders.cookiePairs("a=1; ; b=2")).isEqualTo("a=1; b=2");
 		assertThat(EnvironHeaders.cookiePairs("; a=1")).isEqualTo("a=1");
