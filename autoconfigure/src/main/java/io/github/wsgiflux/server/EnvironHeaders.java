@@ -235,50 +235,52 @@ final class EnvironHeaders {
 	}
 
 	/**
-	 * A joined cookie value without empty cookie-pairs or whitespace around a pair (RFC 6265 5.4 sends neither);
-	 * the value itself when it has none, as a client's usually has.
+	 * A joined cookie value without its empty cookie-pairs (RFC 6265 5.4 sends none) and the whitespace at its ends;
+	 * every other pair as sent, and the value itself when there is nothing to drop, as in a client's usually.
 	 */
 	static String cookiePairs(String value) {
-		if (isJoinedAsSent(value)) {
+		if (!hasBlankPairOrEdge(value)) {
 			return value;
 		}
 		StringBuilder pairs = new StringBuilder(value.length());
-		for (String pair : value.split(";")) {
-			String stripped = ResponseHead.stripWhitespace(pair);
-			if (!stripped.isEmpty()) {
+		for (String pair : value.split(";", -1)) {
+			if (!isBlank(pair, 0, pair.length())) {
 				if (!pairs.isEmpty()) {
-					pairs.append("; ");
+					pairs.append(';');
 				}
-				pairs.append(stripped);
+				pairs.append(pair);
 			}
 		}
-		return pairs.toString();
+		return ResponseHead.stripWhitespace(pairs.toString());
 	}
 
-	/**
-	 * Whether every pair is followed by ";" (and at most one space) and another pair, none of them blank at its
-	 * edges.
-	 */
-	private static boolean isJoinedAsSent(String value) {
+	private static boolean hasBlankPairOrEdge(String value) {
 		int length = value.length();
 		if (length == 0) {
-			return true;
-		}
-		if (isCookieEdge(value.charAt(0)) || isCookieEdge(value.charAt(length - 1))) {
 			return false;
 		}
-		for (int i = value.indexOf(';'); i >= 0; i = value.indexOf(';', i + 1)) {
-			// 0 < i < length - 1: neither edge is ';'.
-			int next = (value.charAt(i + 1) == ' ') ? i + 2 : i + 1;
-			if (isCookieEdge(value.charAt(i - 1)) || next >= length || isCookieEdge(value.charAt(next))) {
+		if (isBlank(value, 0, 1) || isBlank(value, length - 1, length)) {
+			return true;
+		}
+		int start = 0;
+		for (int i = value.indexOf(';'); i >= 0; i = value.indexOf(';', start)) {
+			if (isBlank(value, start, i)) {
+				return true;
+			}
+			start = i + 1;
+		}
+		return isBlank(value, start, length);
+	}
+
+	/** Whether the range holds nothing but spaces and tabs (or nothing). */
+	private static boolean isBlank(String value, int from, int to) {
+		for (int i = from; i < to; i++) {
+			char c = value.charAt(i);
+			if (c != ' ' && c != '\t') {
 				return false;
 			}
 		}
 		return true;
-	}
-
-	private static boolean isCookieEdge(char c) {
-		return c == ' ' || c == '\t' || c == ';';
 	}
 
 	private static Map<String, String> commonHeaderKeys() {
