@@ -275,8 +275,7 @@ final class EnvironHeaders {
 	/** Whether the range holds nothing but spaces and tabs (or nothing). */
 	private static boolean isBlank(String value, int from, int to) {
 		for (int i = from; i < to; i++) {
-			char c = value.charAt(i);
-			if (c != ' ' && c != '\t') {
+			if (!ResponseHead.isWhitespace(value.charAt(i))) {
 				return false;
 			}
 		}

@@ -137,7 +137,8 @@ final class ResponseHead {
 		return (start == 0 && end == value.length()) ? value : value.substring(start, end);
 	}
 
-	private static boolean isWhitespace(char c) {
+	/** Whether a char is optional whitespace around a field value (RFC 9110 5.6.3: SP or HTAB). */
+	static boolean isWhitespace(char c) {
 		return c == ' ' || c == '\t';
 	}
 
