@@ -6,6 +6,7 @@
 #   REPEATS=3 N=200000 benchmarks/h2-cores.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benchmarks/lib.sh
 
 REPEATS=${REPEATS:-3}
 N=${N:-200000}
@@ -30,12 +31,7 @@ run() {
 	local jvm=$1 client=$2
 	$jvm "$JAVA" -Xmx1g -jar "$JAR" --server.port="$PORT" --server.http2.enabled=true >benchmarks/target/app.log 2>&1 &
 	APP=$!
-	local up=""
-	for _ in $(seq 1 120); do
-		curl -sf "$BASE/native/hello" >/dev/null 2>&1 && { up=1; break; }
-		sleep 0.5
-	done
-	[ -n "$up" ] || { echo "application did not start, see benchmarks/target/app.log" >&2; exit 1; }
+	wait_ready "$BASE" benchmarks/target/app.log || exit 1
 	# On one CPU the JIT competes with the requests: warm up longer than run.sh does (a million requests each).
 	for _ in 1 2 3 4 5; do
 		for path in native wsgi; do $client h2load -n 200000 -c 16 -m 10 "$BASE/$path/hello" >/dev/null; done

@@ -1,5 +1,16 @@
 # Shared by the benchmark scripts (sourced).
 
+# Wait until the application at base URL $1 answers /native/hello (60 s at most); otherwise say so, naming the log
+# $2, and fail.
+wait_ready() {
+	for _ in $(seq 1 120); do
+		curl -sf "$1/native/hello" >/dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	echo "application did not start, see $2" >&2
+	return 1
+}
+
 # Heap in use after a full GC, in MB, of the JVM with the given pid.
 heap_after_gc_mb() {
 	jcmd "$1" GC.run >/dev/null

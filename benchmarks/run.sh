@@ -6,6 +6,7 @@
 # ONLY=compare runs the shadow comparison scenario alone and writes benchmarks/target/RESULTS-compare.md instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benchmarks/lib.sh
 
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-20s}
@@ -27,11 +28,7 @@ start_app() { # heap, then Spring properties
 	local heap=$1; shift
 	"$JAVA" "$heap" -jar "$JAR" --server.port="$PORT" "$@" >"$LOG" 2>&1 &
 	APP=$!
-	for _ in $(seq 1 120); do
-		curl -sf "$BASE/native/hello" >/dev/null 2>&1 && return 0
-		sleep 0.5
-	done
-	echo "application did not start, see $LOG" >&2; exit 1
+	wait_ready "$BASE" "$LOG" || exit 1
 }
 stop_app() { [ -n "$APP" ] && kill "$APP" 2>/dev/null && wait "$APP" 2>/dev/null || true; APP=""; }
 trap stop_app EXIT

@@ -30,7 +30,7 @@ APP=$!
 DISRUPT=""
 cleanup() { [ -n "$DISRUPT" ] && kill $DISRUPT 2>/dev/null || true; kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true; }
 trap cleanup EXIT
-for _ in $(seq 1 120); do curl -sf "$BASE/native/hello" >/dev/null 2>&1 && break; sleep 0.5; done
+wait_ready "$BASE" "$LOG"
 
 threads() { awk '/^Threads:/ {print $2}' /proc/$APP/status; }
 
